@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Outflow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "outflow", targets: ["outflow"]),
+        .library(name: "OutflowCore", targets: ["OutflowCore"]),
+        .library(name: "OutflowSources", targets: ["OutflowSources"]),
+        .library(name: "OutflowWorkspace", targets: ["OutflowWorkspace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "OutflowCore"),
+        .target(
+            name: "OutflowWorkspace",
+            dependencies: ["OutflowCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "OutflowSources", dependencies: ["OutflowCore"]),
+        .executableTarget(
+            name: "outflow",
+            dependencies: [
+                "OutflowCore",
+                "OutflowSources",
+                "OutflowWorkspace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "OutflowCoreTests", dependencies: ["OutflowCore"]),
+        .testTarget(name: "OutflowSourcesTests", dependencies: ["OutflowSources", "OutflowCore"]),
+        .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
+    ]
+)
