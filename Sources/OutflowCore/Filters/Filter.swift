@@ -93,7 +93,7 @@ extension Filter {
             fields.issues.append(Diagnostic(path: fields.memberPath("conditions"), message: "must have at least one condition"))
         }
         var conditions: [Condition] = []
-        var ok = logical != nil
+        var ok = true
         for (index, item) in items.enumerated() {
             let itemPath = JSONPath.index(fields.memberPath("conditions"), index)
             guard let object = JSONFields.object(item, path: itemPath, issues: &fields.issues) else {
@@ -115,13 +115,15 @@ extension Filter {
                     Diagnostic(
                         path: condition.memberPath("operator"),
                         message: "unknown operator \"\(operatorText)\"" + Suggestion.hint(for: operatorText, in: FilterOperator.allCases.map(\.rawValue))))
-                ok = false
+                // A placeholder keeps the indexes of the following conditions; the caller drops
+                // further findings about this condition because its shape was already reported.
+                conditions.append(Condition(property: property, operator: .exists, values: nil))
                 continue
             }
             conditions.append(Condition(property: property, operator: op, values: values))
         }
-        guard ok, let logical else { return nil }
-        return Filter(logical: logical, conditions: conditions)
+        guard ok, conditions.count == items.count else { return nil }
+        return Filter(logical: logical ?? .and, conditions: conditions)
     }
 
     public var json: JSONValue {

@@ -213,7 +213,7 @@ public struct JSONParser {
                     guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
                     scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
-                    offset -= 1
+                    offset -= 2
                     throw error("invalid escape '\\\(describeByte(escaped))' in a string")
                 }
             default:

@@ -5,7 +5,6 @@ extension Pipeline {
     public static func decode(_ json: JSONValue, path: String, issues: inout [Diagnostic]) -> Pipeline? {
         guard let object = JSONFields.object(json, path: path, issues: &issues) else { return nil }
         var fields = JSONFields(object, path: path)
-        let before = issues.count
         let id = fields.int("id")
         let name = fields.string("name", required: true)
         let connection = fields.int("connection", required: true)
@@ -59,12 +58,14 @@ extension Pipeline {
         fields.allow("running", "connector", "connectorType", "connectionRole")
         fields.rejectUnknown()
         issues += fields.issues
-        guard issues.count == before, let name, let connection, let target, let matching, let exportMode, let transformation,
-            let inSchema, let outSchema
-        else { return nil }
+        // Without both schemas no further rule can be checked. Otherwise the pipeline is returned
+        // even when some members had problems (placeholders stand in for them), so that the rules
+        // of PipelineValidator still report everything else; callers must look at `issues`.
+        guard let inSchema, let outSchema else { return nil }
         return Pipeline(
-            id: id, name: name, connection: connection, target: target, enabled: enabled, filter: filter, matching: matching,
-            exportMode: exportMode, updateOnDuplicates: updateOnDuplicates, transformation: transformation, inSchema: inSchema,
+            id: id, name: name ?? "", connection: connection ?? -1, target: target ?? "User", enabled: enabled, filter: filter,
+            matching: matching ?? Matching(in: "", out: ""), exportMode: exportMode ?? .createOrUpdate,
+            updateOnDuplicates: updateOnDuplicates, transformation: transformation ?? Transformation(mapping: []), inSchema: inSchema,
             outSchema: outSchema, schedulePeriod: schedulePeriod, scheduleStart: scheduleStart.map { Int(clamping: $0) },
             functionTimeout: functionTimeout)
     }
@@ -126,8 +127,10 @@ extension Transformation {
                 }
             }
             fields.issues += f.issues
-            if let source, let language, let inPaths, let outPaths {
-                function = TransformationFunction(source: source, language: language, preserveJSON: preserveJSON, inPaths: inPaths, outPaths: outPaths)
+            if let source, let inPaths, let outPaths {
+                // An unsupported language was reported above; a placeholder keeps the other rules checked.
+                function = TransformationFunction(
+                    source: source, language: language ?? .python, preserveJSON: preserveJSON, inPaths: inPaths, outPaths: outPaths)
             } else {
                 functionBroken = true
             }

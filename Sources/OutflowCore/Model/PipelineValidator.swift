@@ -27,8 +27,8 @@ public enum PipelineValidator {
             report("functionTimeout", "must be a number of seconds above 0 and at most 3600")
         }
         checkMatching(pipeline, report)
-        for diagnostic in subsetIssues(pipeline.inSchema, of: profileSchema, prefix: []) {
-            report("inSchema", diagnostic)
+        for (property, message) in subsetIssues(pipeline.inSchema, of: profileSchema, prefix: []) {
+            report("inSchema." + property, message)
         }
         if let filter = pipeline.filter {
             for (index, condition) in filter.conditions.enumerated() where !schemaHas(pipeline.inSchema, condition.property, allowJSONPath: true) {
@@ -96,13 +96,13 @@ public enum PipelineValidator {
         return false
     }
 
-    /// Messages for every property of `subset` that `schema` lacks or types differently.
-    public static func subsetIssues(_ subset: ObjectType, of schema: ObjectType, prefix: [String]) -> [String] {
-        var out: [String] = []
+    /// The path and message of every property of `subset` that `schema` lacks or types differently.
+    public static func subsetIssues(_ subset: ObjectType, of schema: ObjectType, prefix: [String]) -> [(String, String)] {
+        var out: [(String, String)] = []
         for property in subset.properties {
             let path = (prefix + [property.name]).joined(separator: ".")
             guard let full = schema.property(named: property.name) else {
-                out.append("property \"\(path)\" is not in the profile schema" + Suggestion.hint(for: property.name, in: schema.properties.map(\.name)))
+                out.append((path, "property \"\(path)\" is not in the profile schema" + Suggestion.hint(for: property.name, in: schema.properties.map(\.name))))
                 continue
             }
             switch (property.type, full.type) {
@@ -110,7 +110,7 @@ public enum PipelineValidator {
                 out += subsetIssues(sub, of: whole, prefix: prefix + [property.name])
             default:
                 if property.type != full.type {
-                    out.append("property \"\(path)\" is \(property.type.name) here but \(full.type.name) in the profile schema")
+                    out.append((path, "property \"\(path)\" is \(property.type.name) here but \(full.type.name) in the profile schema"))
                 }
             }
         }

@@ -26,9 +26,13 @@ extension Workspace {
         var pipelines: [Pipeline] = []
         for (index, item) in (fields.array("pipelines") ?? []).enumerated() {
             let path = "pipelines[\(index)]"
-            guard let pipeline = Pipeline.decode(item, path: path, issues: &issues) else { continue }
+            var shapeIssues: [Diagnostic] = []
+            let pipeline = Pipeline.decode(item, path: path, issues: &shapeIssues)
+            issues += shapeIssues
+            guard let pipeline else { continue }
             if let warehouse {
-                issues += PipelineValidator.validate(pipeline, path: path, profileSchema: warehouse.profiles.schema, connections: connections)
+                let rules = PipelineValidator.validate(pipeline, path: path, profileSchema: warehouse.profiles.schema, connections: connections)
+                issues += rules.filter { rule in !shapeIssues.contains { Diagnostic.overlap($0.path, rule.path) } }
             }
             if let id = pipeline.id, pipelines.contains(where: { $0.id == id }) {
                 issues.append(Diagnostic(path: path + ".id", message: "id \(id) is used by another pipeline"))
@@ -65,7 +69,7 @@ extension ProfileSource {
             format = SourceFormat(rawValue: text)
             if format == nil {
                 fields.issues.append(Diagnostic(path: fields.memberPath("format"), message: "must be csv, json or ndjson, found \"\(text)\""))
-                return nil
+                format = .csv  // a placeholder, so that pipelines are still checked against the schema
             }
         } else if let path {
             format = SourceFormat(fileName: path)

@@ -21,6 +21,27 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension Diagnostic {
+    /// True when two JSON paths concern the same thing: one contains the other, or both sit in the
+    /// same filter condition. A rule is not reported again where the shape was already wrong.
+    public static func overlap(_ a: String, _ b: String) -> Bool {
+        func contains(_ outer: String, _ inner: String) -> Bool {
+            guard inner.hasPrefix(outer) else { return false }
+            if inner.count == outer.count { return true }
+            let next = inner[inner.index(inner.startIndex, offsetBy: outer.count)]
+            return next == "." || next == "["
+        }
+        func condition(_ path: String) -> Substring? {
+            guard let range = path.range(of: "conditions[") else { return nil }
+            guard let end = path[range.upperBound...].firstIndex(of: "]") else { return nil }
+            return path[..<path.index(after: end)]
+        }
+        if contains(a, b) || contains(b, a) { return true }
+        if let x = condition(a), let y = condition(b), x == y { return true }
+        return false
+    }
+}
+
 /// Every problem found while validating something, reported together so a user fixes them in one go.
 public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]

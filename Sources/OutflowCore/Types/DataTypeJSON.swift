@@ -189,8 +189,8 @@ extension DataType {
         case .float(let t):
             object["bitSize"] = .number(String(t.bitSize))
             if t.real { object["real"] = .bool(true) }
-            if let v = t.minimum { object["minimum"] = .number(String(v)) }
-            if let v = t.maximum { object["maximum"] = .number(String(v)) }
+            if let v = t.minimum { object["minimum"] = Value.floatJSON(v) }
+            if let v = t.maximum { object["maximum"] = Value.floatJSON(v) }
         case .decimal(let t):
             object["precision"] = .number(String(t.precision))
             object["scale"] = .number(String(t.scale))

@@ -70,7 +70,10 @@ public struct DecimalValue: Hashable, Sendable, Comparable, CustomStringConverti
             copy.digits.removeLast()
             copy.scale -= 1
         }
-        if copy.digits.isEmpty { copy.isNegative = false }
+        if copy.digits.isEmpty {
+            copy.isNegative = false
+            copy.scale = 0
+        }
         return copy
     }
 

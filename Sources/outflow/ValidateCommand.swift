@@ -1,0 +1,39 @@
+import ArgumentParser
+import OutflowCore
+import OutflowWorkspace
+
+/// `outflow validate`: checks a workspace file without reading profiles or contacting anything.
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a workspace file and report every problem in it.",
+        discussion: """
+            Reads the workspace file (JSON or YAML), checks its schema, connections and pipelines \
+            against the rules of the pipelines API, and checks that the profile file exists and that \
+            `${NAME}` settings have their environment variables. Every problem is printed on stderr, \
+            one per line, as FILE: JSON-PATH: MESSAGE.
+
+            Exit codes: 0 valid; 1 invalid (or unreadable).
+            """
+    )
+
+    @Argument(help: "The workspace file. Default: ./outflow.json, then ./outflow.yaml, ./outflow.yml.")
+    var workspace: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let file: WorkspaceFile
+        do {
+            file = try WorkspaceFile.load(path: try WorkspaceFile.locate(workspace))
+        } catch {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(1)
+        }
+        let problems = WorkspaceChecks.environmentAndFiles(file)
+        for diagnostic in problems { printError(diagnostic.description) }
+        if !problems.isEmpty { throw ExitCode(1) }
+        let pipelines = file.workspace.pipelines.count
+        printError("\(file.path): valid (\(pipelines) pipeline\(pipelines == 1 ? "" : "s"), \(file.workspace.connections.count) connection\(file.workspace.connections.count == 1 ? "" : "s"))")
+    }
+}
