@@ -33,5 +33,6 @@ let package = Package(
         .testTarget(name: "OutflowCoreTests", dependencies: ["OutflowCore"]),
         .testTarget(name: "OutflowSourcesTests", dependencies: ["OutflowSources", "OutflowCore"]),
         .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
+        .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
     ]
 )
