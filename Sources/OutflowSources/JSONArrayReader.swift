@@ -33,7 +33,7 @@ public struct JSONArrayReader: ProfileReader {
     /// A syntax error met after some good elements of the batch, thrown by the next call.
     private var pendingError: SourceError?
 
-    public init(url: URL, displayPath: String, batchSize: Int = 1024, chunkSize: Int = CSVReader.defaultChunkSize) throws(SourceError) {
+    public init(url: URL, displayPath: String, batchSize: Int = 1024, chunkSize: Int = 1 << 20) throws(SourceError) {
         input = try FileInput(url: url, displayPath: displayPath, chunkSize: chunkSize)
         self.batchSize = max(1, batchSize)
         try input.skipByteOrderMark()

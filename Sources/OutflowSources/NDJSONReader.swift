@@ -22,7 +22,7 @@ public struct NDJSONReader: ProfileReader {
     /// Where the line last returned ends, terminator included; consumed on the next call.
     private var consumedEnd: Int?
 
-    public init(url: URL, displayPath: String, batchSize: Int = 1024, chunkSize: Int = CSVReader.defaultChunkSize) throws(SourceError) {
+    public init(url: URL, displayPath: String, batchSize: Int = 1024, chunkSize: Int = 1 << 20) throws(SourceError) {
         input = try FileInput(url: url, displayPath: displayPath, chunkSize: chunkSize)
         self.batchSize = max(1, batchSize)
         try input.skipByteOrderMark()
