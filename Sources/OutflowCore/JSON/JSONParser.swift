@@ -244,7 +244,7 @@ public struct JSONParser {
     }
 
     private func makeString(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSONSyntaxError) -> String {
-        guard let string = String(validating: buffer, as: UTF8.self) else {
+        guard let string = UTF8Text.string(buffer) else {
             throw JSONSyntaxError(message: "invalid UTF-8 in a string", position: position(of: start))
         }
         return string

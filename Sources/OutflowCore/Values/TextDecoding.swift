@@ -75,7 +75,7 @@ public enum TextDecoding {
     }
 
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> String {
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw ValueError("invalid UTF-8 text") }
+        guard let text = UTF8Text.string(bytes) else { throw ValueError("invalid UTF-8 text") }
         return text
     }
 

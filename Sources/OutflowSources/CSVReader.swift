@@ -1,0 +1,142 @@
+import Foundation
+import OutflowCore
+
+/// Reads profiles from a CSV file whose header row names property paths (DESIGN section 4).
+///
+/// The file streams in chunks; each cell decodes by the kind of its property straight from the read
+/// buffer. Cells follow the PostgreSQL `COPY ... CSV` convention:
+/// - an unquoted empty cell is null (an input error when the property is not nullable);
+/// - a quoted empty cell (`""`) is the empty string; for any kind other than string it is an input
+///   error, because it is neither a value of that kind nor the null an unquoted empty cell means;
+/// - a property without a column is absent.
+///
+/// Cells are not trimmed. Empty lines are skipped and do not count as records. A record whose field
+/// count differs from the header's, a cell that does not fit its type, invalid UTF-8 or a quoted field
+/// left open at the end of the file fails that profile only (stage `input`), with the line where the
+/// record starts; reading goes on. An unreadable or empty file, or a header that names no schema
+/// property, throws.
+///
+/// ```swift
+/// var reader = try CSVReader(url: url, displayPath: "customers.csv", schema: schema)
+/// var batch = ProfileBatch(schema: schema)
+/// while try reader.next(into: &batch) { ... }
+/// ```
+public struct CSVReader: ProfileReader {
+    public static let defaultChunkSize = 1 << 20
+
+    private var stream: CSVRecordStream
+    private let layout: CSVLayout
+    private let batchSize: Int
+    private var record = 0
+    /// Values of the nested columns of the current row, before they are assembled into objects.
+    private var leaves: [Value?]
+    private var problems: [String] = []
+
+    /// Opens the file and reads its header; `chunkSize` is the size of each read.
+    public init(url: URL, displayPath: String, schema: ObjectType, batchSize: Int = 1024, chunkSize: Int = defaultChunkSize)
+        throws(SourceError)
+    {
+        let input = try FileInput(url: url, displayPath: displayPath, chunkSize: chunkSize)
+        try input.skipByteOrderMark()
+        var stream = CSVRecordStream(input: input)
+        guard try stream.advance() else {
+            throw SourceError(file: displayPath, message: "the file is empty; a CSV source starts with a header row of property paths")
+        }
+        if stream.scanner.problem != nil {
+            throw SourceError(
+                file: displayPath, line: stream.line, message: "the header has a quoted column name without its closing quote, or text after it")
+        }
+        var header: [String] = []
+        for index in 0 ..< stream.fieldCount {
+            guard let name = UTF8Text.string(stream.cell(index)) else {
+                throw SourceError(file: displayPath, line: stream.line, message: "the header is not valid UTF-8")
+            }
+            header.append(name)
+        }
+        layout = try CSVLayout(header: header, schema: schema, file: displayPath, line: stream.line)
+        leaves = Array(repeating: nil, count: layout.leafCount)
+        self.stream = stream
+        self.batchSize = max(1, batchSize)
+    }
+
+    public mutating func next(into batch: inout ProfileBatch) throws(SourceError) -> Bool {
+        batch.removeAll()
+        while batch.count < batchSize, try stream.advance() {
+            record += 1
+            let row = batch.appendRow(record: record, line: stream.line)
+            decode(row, into: &batch)
+        }
+        return !batch.isEmpty
+    }
+
+    private mutating func decode(_ row: Int, into batch: inout ProfileBatch) {
+        let columns = layout.columns
+        let line = stream.line
+        let fieldCount = stream.fieldCount
+        if let problem = stream.scanner.problem {
+            let index: Int
+            switch problem {
+            case .unterminatedQuote: index = fieldCount - 1
+            case .textAfterQuote(let field): index = field
+            }
+            let path = index < columns.count ? " for «\(columns[index].path)»" : ""
+            switch problem {
+            case .unterminatedQuote:
+                batch.fail(row, "line \(line): the quoted field\(path) is never closed: the file ends before its closing quote")
+            case .textAfterQuote:
+                batch.fail(
+                    row, "line \(line): unexpected text after the closing quote of the field\(path) (inside a quoted field, write a quote as \"\")")
+            }
+            return
+        }
+        guard fieldCount == columns.count else {
+            batch.fail(row, "line \(line): the record has \(fieldCount) field\(fieldCount == 1 ? "" : "s") but the header has \(columns.count)")
+            return
+        }
+        problems.removeAll(keepingCapacity: true)
+        let first = row &* batch.width
+        // One uniqueness check of the batch storage per row, not one per cell.
+        let plans = layout.plans
+        batch.values.withUnsafeMutableBufferPointer { cells in
+            for index in 0 ..< fieldCount {
+                let plan = plans[index]
+                do throws(ValueError) {
+                    let value = try decodeCell(index, plan)
+                    if plan.slot >= 0 {
+                        cells[first &+ plan.slot] = value
+                    } else {
+                        leaves[plan.leaf] = value
+                    }
+                } catch {
+                    problems.append("\(error.message) for «\(columns[index].path)»")
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            batch.fail(row, "line \(line): " + problems.joined(separator: "; "))
+            return
+        }
+        for group in layout.groups {
+            batch[row, group.slot] = .object(CSVLayout.assemble(group.members, leaves))
+        }
+    }
+
+    @inline(__always)
+    private mutating func decodeCell(_ index: Int, _ plan: CSVLayout.Plan) throws(ValueError) -> Value {
+        let shape = stream.shape(index)
+        if shape.empty {
+            if !shape.quoted {
+                guard plan.nullable else { throw ValueError("null is not allowed") }
+                return .null
+            }
+            if !plan.isString {
+                let name = layout.columns[index].type.name
+                let article = name.first.map { "aeio".contains($0) } == true ? "an" : "a"
+                throw ValueError("a quoted empty cell (\"\") is not \(article) \(name) value")
+            }
+        }
+        let cell = stream.cell(index)
+        if let value = try plan.decoder.decode(cell) { return value }
+        return try TextDecoding.decode(cell, as: layout.columns[index].type)
+    }
+}

@@ -1,0 +1,16 @@
+import Testing
+@testable import OutflowCore
+
+@Suite struct UTF8TextTests {
+    @Test(arguments: [
+        [UInt8](), Array("plain ascii, longer than eight bytes".utf8), Array("Zoë Łódź 😀 中文".utf8),
+        [0xC3, 0x28], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+        [0xE2, 0x82], [0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], Array("abcdefgh".utf8) + [0xFF], [0xEF, 0xBF, 0xBF],
+        [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xED, 0x9F, 0xBF],
+    ])
+    func agreesWithTheStandardLibrary(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            #expect(UTF8Text.string(buffer) == String(validating: buffer, as: UTF8.self))
+        }
+    }
+}
