@@ -59,7 +59,8 @@ public enum FilterValidator {
 
         let type: DataType = location.isInsideJSON ? .json : location.property.type
         var operands: [FilterOperand] = []
-        for (index, text) in values.enumerated() {
+        // Values of an operator that takes none are already reported as too many, not parsed.
+        for (index, text) in values.enumerated() where op.arity != .none {
             let valuePath = JSONPath.index(JSONPath.member(path, "values"), index)
             switch operand(text, op: op, type: type, property: condition.property) {
             case .success(let operand): operands.append(operand)
