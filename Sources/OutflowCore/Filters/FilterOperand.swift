@@ -20,56 +20,6 @@ enum FilterOperand: Sendable {
     case jsonInstant(DateTimeValue)
 }
 
-/// The ordering of a property value against an operand: -1, 0, 1, or nil when they do not compare
-/// (a type mismatch, a NaN, a JSON value of another JSON type).
-enum FilterOrder {
-    @inline(__always)
-    static func compare(_ value: Value, _ operand: FilterOperand) -> Int? {
-        switch (value, operand) {
-        case (.int(let a), .int(let b)): return a < b ? -1 : (a == b ? 0 : 1)
-        case (.int(let a), .uint(let b)): return a < 0 ? -1 : (UInt64(a) < b ? -1 : (UInt64(a) == b ? 0 : 1))
-        case (.uint(let a), .int(let b)): return b < 0 ? 1 : (a < UInt64(b) ? -1 : (a == UInt64(b) ? 0 : 1))
-        case (.uint(let a), .uint(let b)): return a < b ? -1 : (a == b ? 0 : 1)
-        case (.float(let a), .float(let b)):
-            if a < b { return -1 }
-            if a > b { return 1 }
-            return a == b ? 0 : nil
-        case (.decimal(let a), .decimal(let b)): return b.compare(a)
-        case (.string(let a), .string(let b)): return ByteOrder.compare(a, b)
-        case (.datetime(let a), .datetime(let b)): return a < b ? -1 : (a == b ? 0 : 1)
-        case (.date(let a), .date(let b)): return a.days < b.days ? -1 : (a.days == b.days ? 0 : 1)
-        case (.time(let a), .time(let b)): return a.nanoseconds < b.nanoseconds ? -1 : (a.nanoseconds == b.nanoseconds ? 0 : 1)
-        case (.year(let a), .year(let b)): return a < b ? -1 : (a == b ? 0 : 1)
-        case (.uuid(let a), .uuid(let b)): return compareUUID(a, b)
-        case (.ip(let a), .ip(let b)): return ByteOrder.compare(a, b)
-        case (.json(let json), _): return compare(json, operand)
-        default: return nil
-        }
-    }
-
-    /// JSON numbers compare as decimals, JSON strings as strings; other JSON types never compare.
-    @inline(__always)
-    static func compare(_ json: JSONValue, _ operand: FilterOperand) -> Int? {
-        switch (json, operand) {
-        case (.number(let text), .json(_, let number?)): return number.compare(numberText: text)
-        case (.string(let text), .json(let string, _)): return ByteOrder.compare(text, string)
-        case (.string(let text), .jsonInstant(let instant)):
-            guard let value = DateTimeValue(parsing: text) else { return nil }
-            return value < instant ? -1 : (value == instant ? 0 : 1)
-        default: return nil
-        }
-    }
-
-    static func compareUUID(_ a: UUID, _ b: UUID) -> Int {
-        withUnsafeBytes(of: a.uuid) { pa in
-            withUnsafeBytes(of: b.uuid) { pb in
-                let result = memcmp(pa.baseAddress!, pb.baseAddress!, 16)
-                return result < 0 ? -1 : (result == 0 ? 0 : 1)
-            }
-        }
-    }
-}
-
 /// Byte-wise (UTF-8) comparisons of strings, as Krenalis compares them; Swift's own `<` and `==`
 /// follow Unicode canonical equivalence instead, which a filter must not.
 enum ByteOrder {
@@ -83,6 +33,12 @@ enum ByteOrder {
         return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 
+    /// Orders `text` against the bytes `b`.
+    @inline(__always)
+    static func compare(_ text: String, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        withBytes(text) { compare($0, b) }
+    }
+
     @inline(__always)
     static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         let count = min(a.count, b.count)
@@ -93,15 +49,15 @@ enum ByteOrder {
         return a.count < b.count ? -1 : (a.count == b.count ? 0 : 1)
     }
 
-    /// True when `text` contains `part` as a run of bytes.
+    /// True when `text` contains the bytes `needle`.
     @inline(__always)
-    static func contains(_ text: String, _ part: String) -> Bool {
-        search(text, part) { hay, needle in
-            if needle.count == 0 { return true }
+    static func contains(_ text: String, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        if needle.count == 0 { return true }
+        return withBytes(text) { hay in
             if needle.count > hay.count { return false }
             let first = needle[0]
-            var index = 0
             let last = hay.count - needle.count
+            var index = 0
             while index <= last {
                 if hay[index] == first, memcmp(hay.baseAddress! + index, needle.baseAddress!, needle.count) == 0 { return true }
                 index += 1
@@ -111,32 +67,25 @@ enum ByteOrder {
     }
 
     @inline(__always)
-    static func hasPrefix(_ text: String, _ part: String) -> Bool {
-        search(text, part) { hay, needle in
-            needle.count <= hay.count && (needle.count == 0 || memcmp(hay.baseAddress!, needle.baseAddress!, needle.count) == 0)
-        }
+    static func hasPrefix(_ text: String, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        if part.count == 0 { return true }
+        return withBytes(text) { hay in part.count <= hay.count && memcmp(hay.baseAddress!, part.baseAddress!, part.count) == 0 }
     }
 
     @inline(__always)
-    static func hasSuffix(_ text: String, _ part: String) -> Bool {
-        search(text, part) { hay, needle in
-            needle.count <= hay.count
-                && (needle.count == 0 || memcmp(hay.baseAddress! + (hay.count - needle.count), needle.baseAddress!, needle.count) == 0)
+    static func hasSuffix(_ text: String, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        if part.count == 0 { return true }
+        return withBytes(text) { hay in
+            part.count <= hay.count && memcmp(hay.baseAddress! + (hay.count - part.count), part.baseAddress!, part.count) == 0
         }
     }
 
+    /// The UTF-8 bytes of `text`, without a copy for native strings.
     @inline(__always)
-    private static func search(
-        _ text: String, _ part: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool
-    ) -> Bool {
-        let fast = text.utf8.withContiguousStorageIfAvailable { hay in
-            part.utf8.withContiguousStorageIfAvailable { needle in body(hay, needle) }
-        }
-        if let fast, let result = fast { return result }
+    static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
         // Strings that are not native UTF-8 (bridged, on Darwin) pay for a copy.
-        let hay = Array(text.utf8)
-        let needle = Array(part.utf8)
-        return hay.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { n in body(h, n) } }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
     }
 }
 
@@ -159,6 +108,18 @@ struct DecimalKey: Sendable, Hashable {
         self.isNegative = value.isNegative && !digits.isEmpty
     }
 
+    /// Orders the text of a JSON number against this key; nil when the text is not a number.
+    func compare(numberText text: String) -> Int? {
+        digits.withUnsafeBufferPointer { DecimalDigits(isNegative: isNegative, exponent: exponent, digits: $0).compare(numberText: text) }
+    }
+}
+
+/// A ``DecimalKey`` whose digits live elsewhere (in a compiled filter's byte pool).
+struct DecimalDigits {
+    var isNegative: Bool
+    var exponent: Int
+    var digits: UnsafeBufferPointer<UInt8>
+
     /// Orders a decimal property value against this key.
     @inline(__always)
     func compare(_ value: DecimalValue) -> Int {
@@ -169,8 +130,7 @@ struct DecimalKey: Sendable, Hashable {
     /// Orders the text of a JSON number against this key; nil when the text is not a number.
     @inline(__always)
     func compare(numberText text: String) -> Int? {
-        if let result = text.utf8.withContiguousStorageIfAvailable({ compare(numberBytes: $0) }) { return result }
-        return DecimalValue(text).map { compare($0) }
+        ByteOrder.withBytes(text) { compare(numberBytes: $0) }
     }
 
     func compare(numberBytes bytes: UnsafeBufferPointer<UInt8>) -> Int? {
