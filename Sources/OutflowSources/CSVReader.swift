@@ -94,22 +94,13 @@ public struct CSVReader: ProfileReader {
             return
         }
         problems.removeAll(keepingCapacity: true)
-        let first = row &* batch.width
-        // One uniqueness check of the batch storage per row, not one per cell.
         let plans = layout.plans
-        batch.values.withUnsafeMutableBufferPointer { cells in
-            for index in 0 ..< fieldCount {
-                let plan = plans[index]
-                do throws(ValueError) {
-                    let value = try decodeCell(index, plan)
-                    if plan.slot >= 0 {
-                        cells[first &+ plan.slot] = value
-                    } else {
-                        leaves[plan.leaf] = value
-                    }
-                } catch {
-                    problems.append("\(error.message) for «\(columns[index].path)»")
-                }
+        for index in 0 ..< fieldCount {
+            let plan = plans[index]
+            do throws(ValueError) {
+                try decodeCell(index, plan, row, &batch)
+            } catch {
+                problems.append("\(error.message) for «\(columns[index].path)»")
             }
         }
         guard problems.isEmpty else {
@@ -121,8 +112,32 @@ public struct CSVReader: ProfileReader {
         }
     }
 
+    /// Decodes cell `index` into its slot of `row` (or into the nested leaves of an object column).
     @inline(__always)
-    private mutating func decodeCell(_ index: Int, _ plan: CSVLayout.Plan) throws(ValueError) -> Value {
+    private mutating func decodeCell(_ index: Int, _ plan: CSVLayout.Plan, _ row: Int, _ batch: inout ProfileBatch) throws(ValueError) {
+        if plan.slot >= 0 {
+            let shape = stream.shape(index)
+            if !shape.empty || shape.quoted {
+                let cell = stream.cell(index)
+                switch try plan.decoder.decode(cell) {
+                case .slot(let slot):
+                    batch.setSlot(row, plan.slot, slot)
+                    return
+                case .text:
+                    batch.setText(row, plan.slot, cell)
+                    return
+                case .general:
+                    break
+                }
+            }
+            batch[row, plan.slot] = try decodeValue(index, plan)
+        } else {
+            leaves[plan.leaf] = try decodeValue(index, plan)
+        }
+    }
+
+    /// The general path: a cell's value through ``TextDecoding``, with the null and empty-cell rules.
+    private mutating func decodeValue(_ index: Int, _ plan: CSVLayout.Plan) throws(ValueError) -> Value {
         let shape = stream.shape(index)
         if shape.empty {
             if !shape.quoted {
@@ -135,8 +150,6 @@ public struct CSVReader: ProfileReader {
                 throw ValueError("a quoted empty cell (\"\") is not \(article) \(name) value")
             }
         }
-        let cell = stream.cell(index)
-        if let value = try plan.decoder.decode(cell) { return value }
-        return try TextDecoding.decode(cell, as: layout.columns[index].type)
+        return try TextDecoding.decode(stream.cell(index), as: layout.columns[index].type)
     }
 }

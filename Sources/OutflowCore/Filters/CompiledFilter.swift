@@ -26,9 +26,8 @@ public struct CompiledFilter: Sendable {
     /// True when row `row` of `batch` passes the filter.
     @inline(__always)
     public func matches(_ batch: ProfileBatch, row: Int) -> Bool {
-        let base = row &* batch.width
-        precondition(row >= 0 && base &+ batch.width <= batch.values.count, "row \(row) is not in the batch")
-        return batch.values.withUnsafeBufferPointer { program.matches($0, base: base) }
+        precondition(row >= 0 && row < batch.count, "row \(row) is not in the batch")
+        return program.matches(batch, row: row)
     }
 
     /// What a condition tests, with its values already parsed: the form the validator produces.

@@ -52,32 +52,43 @@ enum ByteOrder {
     /// True when `text` contains the bytes `needle`.
     @inline(__always)
     static func contains(_ text: String, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        withBytes(text) { contains($0, needle) }
+    }
+
+    @inline(__always)
+    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         if needle.count == 0 { return true }
-        return withBytes(text) { hay in
-            if needle.count > hay.count { return false }
-            let first = needle[0]
-            let last = hay.count - needle.count
-            var index = 0
-            while index <= last {
-                if hay[index] == first, memcmp(hay.baseAddress! + index, needle.baseAddress!, needle.count) == 0 { return true }
-                index += 1
-            }
-            return false
+        if needle.count > hay.count { return false }
+        let first = needle[0]
+        let last = hay.count - needle.count
+        var index = 0
+        while index <= last {
+            if hay[index] == first, memcmp(hay.baseAddress! + index, needle.baseAddress!, needle.count) == 0 { return true }
+            index += 1
         }
+        return false
     }
 
     @inline(__always)
     static func hasPrefix(_ text: String, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        withBytes(text) { hasPrefix($0, part) }
+    }
+
+    @inline(__always)
+    static func hasPrefix(_ hay: UnsafeBufferPointer<UInt8>, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
         if part.count == 0 { return true }
-        return withBytes(text) { hay in part.count <= hay.count && memcmp(hay.baseAddress!, part.baseAddress!, part.count) == 0 }
+        return part.count <= hay.count && memcmp(hay.baseAddress!, part.baseAddress!, part.count) == 0
     }
 
     @inline(__always)
     static func hasSuffix(_ text: String, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        withBytes(text) { hasSuffix($0, part) }
+    }
+
+    @inline(__always)
+    static func hasSuffix(_ hay: UnsafeBufferPointer<UInt8>, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
         if part.count == 0 { return true }
-        return withBytes(text) { hay in
-            part.count <= hay.count && memcmp(hay.baseAddress! + (hay.count - part.count), part.baseAddress!, part.count) == 0
-        }
+        return part.count <= hay.count && memcmp(hay.baseAddress! + (hay.count - part.count), part.baseAddress!, part.count) == 0
     }
 
     /// The UTF-8 bytes of `text`, without a copy for native strings.

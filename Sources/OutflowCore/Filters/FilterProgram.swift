@@ -77,17 +77,17 @@ extension CompiledFilter {
         }
 
         @inline(__always)
-        func matches(_ values: UnsafeBufferPointer<Value?>, base: Int) -> Bool {
+        func matches(_ batch: ProfileBatch, row: Int) -> Bool {
             instructions.withUnsafeBufferPointer { instructions in
                 operands.withUnsafeBufferPointer { operands in
                     pool.withUnsafeBufferPointer { pool in
                         let context = Context(operands: operands, pool: pool)
                         switch logical {
                         case .and:
-                            for index in instructions.indices where !run(instructions[index], values, base, context) { return false }
+                            for index in instructions.indices where !run(instructions[index], batch, row, context) { return false }
                             return true
                         case .or:
-                            for index in instructions.indices where run(instructions[index], values, base, context) { return true }
+                            for index in instructions.indices where run(instructions[index], batch, row, context) { return true }
                             return false
                         }
                     }
@@ -96,12 +96,17 @@ extension CompiledFilter {
         }
 
         @inline(__always)
-        private func run(_ instruction: Instruction, _ values: UnsafeBufferPointer<Value?>, _ base: Int, _ context: Context) -> Bool {
-            let top = values[base &+ instruction.slot]
+        private func run(_ instruction: Instruction, _ batch: ProfileBatch, _ row: Int, _ context: Context) -> Bool {
+            let slot = batch.slot(row, instruction.slot)
             if instruction.path < 0 {
-                return context.evaluate(instruction, top) != instruction.negated
+                // Text is compared in place, in the batch's arena: no String per profile.
+                if slot.tag == .text || slot.tag == .ip {
+                    let isIP = slot.tag == .ip
+                    return batch.withText(slot) { context.evaluateText(instruction, $0, isIP: isIP) } != instruction.negated
+                }
+                return context.evaluate(instruction, batch.value(of: slot)) != instruction.negated
             }
-            return context.evaluate(instruction, Self.value(at: top, paths[Int(instruction.path)])) != instruction.negated
+            return context.evaluate(instruction, Self.value(at: batch.value(of: slot), paths[Int(instruction.path)])) != instruction.negated
         }
 
         /// The value below the top-level `value` along `path`; nil when a key on the way is missing
@@ -258,6 +263,53 @@ extension CompiledFilter {
                 return instruction.opcode == .startsWith
                     ? ByteOrder.hasPrefix(text, bytes(operand.text)) : ByteOrder.hasSuffix(text, bytes(operand.text))
             }
+        }
+
+        /// The positive answer of `instruction` for a string (or, with `isIP`, an ip) held as bytes;
+        /// the same answers ``evaluate(_:_:)`` gives for `.string` and `.ip` values.
+        @inline(__always)
+        func evaluateText(_ instruction: Program.Instruction, _ text: UnsafeBufferPointer<UInt8>, isIP: Bool) -> Bool {
+            let first = Int(instruction.first)
+            switch instruction.opcode {
+            case .exists: return true
+            case .isEmpty: return !isIP && text.isEmpty
+            case .isNull, .isTrue, .isFalse: return false
+            case .equal: return compareText(text, isIP, operands[first]) == 0
+            case .less:
+                guard let order = compareText(text, isIP, operands[first]) else { return false }
+                return order < 0
+            case .lessOrEqual:
+                guard let order = compareText(text, isIP, operands[first]) else { return false }
+                return order <= 0
+            case .greater:
+                guard let order = compareText(text, isIP, operands[first]) else { return false }
+                return order > 0
+            case .greaterOrEqual:
+                guard let order = compareText(text, isIP, operands[first]) else { return false }
+                return order >= 0
+            case .between:
+                guard let fromLow = compareText(text, isIP, operands[first]), fromLow >= 0 else { return false }
+                guard let fromHigh = compareText(text, isIP, operands[first &+ 1]) else { return false }
+                return fromHigh <= 0
+            case .oneOf:
+                for index in first..<(first &+ Int(instruction.count)) where compareText(text, isIP, operands[index]) == 0 { return true }
+                return false
+            case .contains, .startsWith, .endsWith:
+                let operand = operands[first]
+                guard !isIP, operand.tag == .string || operand.tag == .json else { return false }
+                let part = bytes(operand.text)
+                switch instruction.opcode {
+                case .contains: return ByteOrder.contains(text, part)
+                case .startsWith: return ByteOrder.hasPrefix(text, part)
+                default: return ByteOrder.hasSuffix(text, part)
+                }
+            }
+        }
+
+        @inline(__always)
+        func compareText(_ text: UnsafeBufferPointer<UInt8>, _ isIP: Bool, _ operand: Operand) -> Int? {
+            guard operand.tag == (isIP ? .ip : .string) else { return nil }
+            return ByteOrder.compare(text, bytes(operand.text))
         }
 
         /// `is empty`: null, "", [], {} and their JSON forms (a missing key is handled by the caller).

@@ -33,7 +33,14 @@ public struct DateTimeValue: Hashable, Sendable, Comparable, CustomStringConvert
     /// Parses ISO 8601 / RFC 3339: `2023-01-02T03:04:05.123+02:00`, a space instead of `T`,
     /// `Z` or an offset (none means UTC), or a bare date (midnight UTC).
     public init?(parsing text: some StringProtocol) {
-        var scanner = ByteScanner(text)
+        var copy = String(text)
+        guard let value = copy.withUTF8({ DateTimeValue(utf8: $0) }) else { return nil }
+        self = value
+    }
+
+    /// Parses UTF-8 bytes as ``init(parsing:)`` does, without making a `String` (the CSV hot path).
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        var scanner = ByteScanner(bytes)
         guard let date = scanner.date() else { return nil }
         if scanner.atEnd {
             self.init(seconds: Int64(date.days) * 86_400)
@@ -82,8 +89,12 @@ public struct DateValue: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD`.
     public init?(parsing text: some StringProtocol) {
-        var scanner = ByteScanner(text)
-        guard let date = scanner.date(), scanner.atEnd else { return nil }
+        var copy = String(text)
+        guard let date = copy.withUTF8({ bytes -> DateValue? in
+            var scanner = ByteScanner(bytes)
+            guard let date = scanner.date(), scanner.atEnd else { return nil }
+            return date
+        }) else { return nil }
         self = date
     }
 
@@ -141,8 +152,12 @@ public struct TimeValue: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// Parses `hh:mm:ss[.fffffffff]` (also `hh:mm`).
     public init?(parsing text: some StringProtocol) {
-        var scanner = ByteScanner(text)
-        guard let time = scanner.time(), scanner.atEnd else { return nil }
+        var copy = String(text)
+        guard let time = copy.withUTF8({ bytes -> TimeValue? in
+            var scanner = ByteScanner(bytes)
+            guard let time = scanner.time(), scanner.atEnd else { return nil }
+            return time
+        }) else { return nil }
         self = time
     }
 
@@ -178,11 +193,11 @@ func pad(_ value: Int, _ width: Int) -> String {
 
 /// A forward-only reader of ASCII digits and punctuation, for the temporal parsers.
 struct ByteScanner {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    init(_ text: some StringProtocol) {
-        bytes = Array(text.utf8)
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
     }
 
     var atEnd: Bool { index >= bytes.count }
