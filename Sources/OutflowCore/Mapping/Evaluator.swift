@@ -187,6 +187,8 @@ enum Evaluator {
             let type = types[1]
         else { return nil }
         if type.kind == .json {
+            // A decimal is written to JSON as a string, but compared with JSON it is the number it is.
+            if case .decimal(let d) = left { return jsonEqual(.number(d.description), right.json) }
             return jsonEqual(left.json, right.json)
         }
         if left == .json(.null) { return nil }
