@@ -51,7 +51,7 @@ func fixture(_ relative: String) -> String {
     }
 
     /// The paths listed in fixtures/workspaces/invalid.md that this stage of Outflow checks.
-    /// Mapping expressions and connectors are checked by later stages (their own issues).
+    /// Connectors are checked by a later stage (their own issue).
     static let expectedPaths: [String] = [
         "warehouse.profiles.format",
         "connections[1].id",
@@ -84,6 +84,10 @@ func fixture(_ relative: String) -> String {
         "pipelines[3].exportMode",
         "pipelines[4].connection",
         "pipelines[4].transformation",
+        "pipelines[3].transformation.mapping.email",
+        "pipelines[3].transformation.mapping.firstname",
+        "pipelines[3].transformation.mapping.lastname",
+        "pipelines[3].transformation.mapping.mobilephone",
         "pipeline",
     ]
 

@@ -46,6 +46,16 @@ public enum PipelineValidator {
             checkPaths(function.inPaths, in: pipeline.inSchema, schemaName: "inSchema", member: "transformation.function.inPaths", report)
             checkPaths(function.outPaths, in: pipeline.outSchema, schemaName: "outSchema", member: "transformation.function.outPaths", report)
         }
+        if let mapping = pipeline.transformation.mapping, pipeline.transformation.function == nil {
+            // Compiling type-checks every expression against inSchema and every output path against outSchema.
+            do {
+                _ = try CompiledMapping(
+                    mapping, inSchema: pipeline.inSchema, outSchema: pipeline.outSchema,
+                    matchingOut: pipeline.matching.out.isEmpty ? nil : pipeline.matching.out, path: path)
+            } catch {
+                issues += error.diagnostics
+            }
+        }
         return issues
     }
 
