@@ -104,7 +104,7 @@ import Testing
         (str, #""10000""#, year, "error: is not a valid year"),
         (str, #""+2024""#, year, "error: is not a valid year"),
         (str, #""6F9619FF-8B86-D011-B42D-00CF4FC964FF""#, uuid, #""6f9619ff-8b86-d011-b42d-00cf4fc964ff""#),
-        (str, #""nope""#, uuid, "error: «nope» is not an uuid value"),
+        (str, #""nope""#, uuid, "error: «nope» is not a uuid value"),
         (str, #""2001:DB8::1""#, ip, #""2001:db8::1""#),
         (str, #""10.0.0.1""#, ip, #""10.0.0.1""#),
         (str, #""999.1.1.1""#, ip, "error: is not a valid IP address"),

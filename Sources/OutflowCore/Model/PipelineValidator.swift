@@ -31,11 +31,8 @@ public enum PipelineValidator {
             report("inSchema." + property, message)
         }
         if let filter = pipeline.filter {
-            for (index, condition) in filter.conditions.enumerated() where !schemaHas(pipeline.inSchema, condition.property, allowJSONPath: true) {
-                report(
-                    "filter.conditions[\(index)].property",
-                    "property \"\(condition.property)\" is not in inSchema" + Suggestion.hint(for: condition.property, in: pipeline.inSchema.paths.map(\.description)))
-            }
+            // Properties, operators per kind, value counts and values, against inSchema.
+            issues += FilterValidator.validate(filter, schema: pipeline.inSchema, path: path + ".filter")
         }
         if let function = pipeline.transformation.function {
             if function.source.isEmpty {

@@ -84,7 +84,7 @@ public enum TextDecoding {
     }
 
     static func invalid(_ text: String, _ type: DataType) -> ValueError {
-        let article = type.kind == .int || type.kind == .uuid ? "an" : "a"
+        let article = type.kind == .int || type.kind == .ip ? "an" : "a"
         return ValueError("\(ValueError.quote(text)) is not \(article) \(type.name) value")
     }
 

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import OutflowCore
+import OutflowSources
+import OutflowWorkspace
+
+/// `outflow preview`: shows what a pipeline would send, one JSON line per profile, sending nothing.
+struct PreviewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Show, one JSON line per profile, what a pipeline would export. Sends nothing.",
+        discussion: """
+            Reads the workspace's profiles in order and prints one compact JSON line per profile read:
+              {"profile":KEY,"filteredOut":true}            the filter left it out
+              {"profile":KEY,"user":{...}}                   the user the pipeline would export
+              {"profile":KEY,"error":{"stage":"input","message":"..."}}
+            KEY is the value of the warehouse's `key` property (the record number when there is no key \
+            or it cannot be read). No application is contacted.
+
+            Exit codes: 0 every line is fine; 2 some lines are errors; 1 the pipeline is invalid or the \
+            profile file cannot be read (no lines are printed).
+            """
+    )
+
+    @Argument(help: "The workspace file. Default: ./outflow.json, then ./outflow.yaml, ./outflow.yml.")
+    var workspace: String?
+
+    @Option(name: .long, help: "The pipeline to preview: its id, or else its name.")
+    var pipeline: String
+
+    @Option(name: .long, help: "Stop after this many profiles read.")
+    var limit: Int?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let file: WorkspaceFile
+        do {
+            file = try WorkspaceFile.load(path: try WorkspaceFile.locate(workspace))
+        } catch {
+            for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            throw ExitCode(1)
+        }
+        guard let selected = file.workspace.pipeline(pipeline) else {
+            let names = file.workspace.pipelines.map { "\($0.id.map(String.init) ?? "-") \"\($0.name)\"" }
+            printError("\(file.path): no pipeline has the id or name \"\(pipeline)\"; pipelines: \(names.joined(separator: ", "))")
+            throw ExitCode(1)
+        }
+        let preview: PipelinePreview
+        do {
+            preview = try PipelinePreview(file: file, pipeline: selected)
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+        var output = StandardStream.standardOutput()
+        let outcome: PipelinePreview.Summary
+        do {
+            outcome = try preview.run(limit: limit) { output.line($0) }
+        } catch {
+            output.flush()
+            printError(error.description)
+            throw ExitCode(1)
+        }
+        output.flush()
+        if outcome.errors > 0 { throw ExitCode(2) }
+    }
+}
