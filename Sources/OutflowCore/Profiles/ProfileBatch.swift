@@ -20,9 +20,13 @@ public struct ProfileBatch: Sendable {
     public let schema: ObjectType
     /// Number of slots per row: the schema's top-level property count.
     public let width: Int
-    public private(set) var slots: ContiguousArray<ProfileSlot> = []
+    /// Slots of every row; it never shrinks, so that a reused batch writes rows in place. Only the
+    /// first `count * width` slots are rows of this batch.
+    @usableFromInline var storage: ContiguousArray<ProfileSlot> = []
     /// The UTF-8 bytes of every text slot of the batch.
-    public private(set) var arena: ContiguousArray<UInt8> = []
+    @usableFromInline var textBytes: ContiguousArray<UInt8> = []
+    /// Number of rows.
+    @usableFromInline var rowCount = 0
     /// Values that are neither scalars nor text (objects, arrays, decimals, json, uuids, ...).
     private var boxed: ContiguousArray<Value> = []
     /// 1-based record number of each row (header excluded).
@@ -37,13 +41,16 @@ public struct ProfileBatch: Sendable {
         self.width = schema.properties.count
     }
 
-    public var count: Int { records.count }
-    public var isEmpty: Bool { records.isEmpty }
+    public var count: Int { rowCount }
+    public var isEmpty: Bool { rowCount == 0 }
+
+    /// The UTF-8 bytes of every text slot of the batch.
+    public var arena: ContiguousArray<UInt8> { textBytes }
 
     /// Empties the batch, keeping its storage for the next read.
     public mutating func removeAll() {
-        slots.removeAll(keepingCapacity: true)
-        arena.removeAll(keepingCapacity: true)
+        rowCount = 0
+        textBytes.removeAll(keepingCapacity: true)
         boxed.removeAll(keepingCapacity: true)
         records.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
@@ -55,8 +62,17 @@ public struct ProfileBatch: Sendable {
     public mutating func appendRow(record: Int, line: Int) -> Int {
         records.append(record)
         lines.append(line)
-        for _ in 0..<width { slots.append(.absent) }
-        return records.count &- 1
+        let row = rowCount
+        rowCount &+= 1
+        let end = rowCount &* width
+        if storage.count < end {
+            storage.append(contentsOf: repeatElement(.absent, count: end &- storage.count))
+        } else {
+            storage.withUnsafeMutableBufferPointer { slots in
+                for index in (row &* width)..<end { slots[index] = .absent }
+            }
+        }
+        return row
     }
 
     /// Marks `row` as failed at the input stage.
@@ -66,30 +82,33 @@ public struct ProfileBatch: Sendable {
 
     // MARK: Slots
 
+    /// The slots of this batch's rows, row-major.
+    public var slots: ArraySlice<ProfileSlot> { storage[0..<(rowCount * width)] }
+
     /// The raw slot of top-level property `slot` in row `row`.
-    @inline(__always)
+    @inlinable
     public func slot(_ row: Int, _ slot: Int) -> ProfileSlot {
-        slots[row &* width &+ slot]
+        storage[row &* width &+ slot]
     }
 
     /// Stores a scalar slot (not `.text`, not `.boxed`: use ``setText(_:_:_:)`` and the subscript).
-    @inline(__always)
+    @inlinable
     public mutating func setSlot(_ row: Int, _ slot: Int, _ value: ProfileSlot) {
-        slots[row &* width &+ slot] = value
+        storage[row &* width &+ slot] = value
     }
 
     /// Copies `bytes` (valid UTF-8) into the arena and stores them as the text of a slot.
-    @inline(__always)
+    @inlinable
     public mutating func setText(_ row: Int, _ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>, tag: ProfileSlot.Tag = .text) {
-        let offset = arena.count
-        arena.append(contentsOf: bytes)
-        slots[row &* width &+ slot] = ProfileSlot(tag: tag, extra: UInt32(truncatingIfNeeded: bytes.count), payload: UInt64(offset))
+        let offset = textBytes.count
+        textBytes.append(contentsOf: bytes)
+        storage[row &* width &+ slot] = ProfileSlot(tag: tag, extra: UInt32(truncatingIfNeeded: bytes.count), payload: UInt64(offset))
     }
 
     /// Calls `body` with the bytes of a text slot (tags `.text` and `.ip`).
-    @inline(__always)
+    @inlinable
     public func withText<R>(_ slot: ProfileSlot, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try arena.withUnsafeBufferPointer { buffer in
+        try textBytes.withUnsafeBufferPointer { buffer in
             let start = Int(slot.payload)
             return try body(UnsafeBufferPointer(rebasing: buffer[start..<(start + Int(slot.extra))]))
         }

@@ -15,7 +15,7 @@ public struct ProfileSlot: Sendable, Equatable {
     public var extra: UInt32
     public var payload: UInt64
 
-    @inline(__always)
+    @inlinable
     public init(tag: Tag, extra: UInt32 = 0, payload: UInt64 = 0) {
         self.tag = tag
         self.extra = extra
@@ -25,18 +25,18 @@ public struct ProfileSlot: Sendable, Equatable {
     public static let absent = ProfileSlot(tag: .absent)
     public static let null = ProfileSlot(tag: .null)
 
-    @inline(__always) public static func int(_ value: Int64) -> ProfileSlot { ProfileSlot(tag: .int, payload: UInt64(bitPattern: value)) }
-    @inline(__always) public static func float(_ value: Double) -> ProfileSlot { ProfileSlot(tag: .float, payload: value.bitPattern) }
-    @inline(__always) public static func boolean(_ value: Bool) -> ProfileSlot { ProfileSlot(tag: .boolean, payload: value ? 1 : 0) }
+    @inlinable public static func int(_ value: Int64) -> ProfileSlot { ProfileSlot(tag: .int, payload: UInt64(bitPattern: value)) }
+    @inlinable public static func float(_ value: Double) -> ProfileSlot { ProfileSlot(tag: .float, payload: value.bitPattern) }
+    @inlinable public static func boolean(_ value: Bool) -> ProfileSlot { ProfileSlot(tag: .boolean, payload: value ? 1 : 0) }
 
-    @inline(__always) public static func datetime(_ value: DateTimeValue) -> ProfileSlot {
+    @inlinable public static func datetime(_ value: DateTimeValue) -> ProfileSlot {
         ProfileSlot(tag: .datetime, extra: UInt32(value.nanoseconds), payload: UInt64(bitPattern: value.seconds))
     }
 
-    @inline(__always) public var intValue: Int64 { Int64(bitPattern: payload) }
-    @inline(__always) public var floatValue: Double { Double(bitPattern: payload) }
-    @inline(__always) public var boolValue: Bool { payload != 0 }
-    @inline(__always) public var datetimeValue: DateTimeValue {
+    @inlinable public var intValue: Int64 { Int64(bitPattern: payload) }
+    @inlinable public var floatValue: Double { Double(bitPattern: payload) }
+    @inlinable public var boolValue: Bool { payload != 0 }
+    @inlinable public var datetimeValue: DateTimeValue {
         DateTimeValue(seconds: Int64(bitPattern: payload), nanoseconds: Int32(extra))
     }
 }

@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+// Benchmarks of Outflow, kept in their own package so that CI (and `swift build` of the product)
+// never builds them. Run from the repository root:
+//   swift package --package-path Benchmarks benchmark
+import PackageDescription
+
+let package = Package(
+    name: "OutflowBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "Outflow", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "SourceBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OutflowCore", package: "Outflow"),
+                .product(name: "OutflowSources", package: "Outflow"),
+            ],
+            path: "Benchmarks/SourceBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
