@@ -10,20 +10,25 @@ import OutflowCore
 /// ``TextDecoding``, so values and error messages stay Core's. The enum holds no references, so
 /// copying it in the per-cell loop costs no reference counting.
 enum CSVCellDecoder {
-    case int(IntType)
-    case float(FloatType)
+    /// An integer within `lower ... upper` (the type's bounds, resolved once).
+    case int(lower: Int64, upper: Int64, unsignedUpper: UInt64)
+    /// A 64-bit float within `minimum ... maximum`; NaN and infinities go to the general path.
+    case float(minimum: Double, maximum: Double)
     case boolean
-    /// A string whose only constraints are lengths (checked on the bytes).
-    case string(maxLength: Int?, maxBytes: Int?)
+    /// A string whose only constraints are lengths (checked on the bytes; `Int.max` when unset).
+    case string(maxLength: Int, maxBytes: Int)
     case datetime
     case general
 
     init(_ type: DataType) {
         switch type {
-        case .int(let t): self = .int(t)
-        case .float(let t) where t.bitSize == 64: self = .float(t)
+        case .int(let t):
+            self = .int(lower: t.lowerBound, upper: t.signedUpperBound, unsignedUpper: t.upperBound)
+        case .float(let t) where t.bitSize == 64:
+            self = .float(minimum: t.minimum ?? -Double.greatestFiniteMagnitude, maximum: t.maximum ?? Double.greatestFiniteMagnitude)
         case .boolean: self = .boolean
-        case .string(let t) where t.pattern == nil && t.values == nil: self = .string(maxLength: t.maxLength, maxBytes: t.maxBytes)
+        case .string(let t) where t.pattern == nil && t.values == nil:
+            self = .string(maxLength: t.maxLength ?? Int.max, maxBytes: t.maxBytes ?? Int.max)
         case .datetime: self = .datetime
         default: self = .general
         }
@@ -35,24 +40,30 @@ enum CSVCellDecoder {
         case slot(ProfileSlot)
         /// Valid UTF-8 text to copy into the arena as is.
         case text
-        /// The direct path does not decide: use ``TextDecoding``.
+        /// The direct path does not decide: use ``TextDecoding``, which also writes the error
+        /// message of a cell that breaks a rule.
         case general
     }
 
-    /// The outcome for `cell`; throws when the direct path can tell the cell is invalid.
+    /// The outcome for `cell`. Any cell the direct path does not accept goes to the general path,
+    /// so every rule and message stays in one place, Core's ``TextDecoding``.
     @inline(__always)
-    func decode(_ cell: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Outcome {
+    func decode(_ cell: UnsafeBufferPointer<UInt8>) -> Outcome {
         switch self {
-        case .int(let t):
+        case .int(let lower, let upper, let unsignedUpper):
             guard let parsed = TextDecoding.parseInteger(cell) else { return .general }
-            switch try Constraints.checked(integer: parsed, t, text: { String(decoding: cell, as: UTF8.self) }) {
-            case .int(let value): return .slot(.int(value))
-            case .uint(let value): return .slot(ProfileSlot(tag: .uint, payload: value))
-            default: return .general
+            if parsed.negative {
+                guard parsed.magnitude <= UInt64(Int64.max) else { return .general }
+                let value = -Int64(parsed.magnitude)
+                return value >= lower && value <= upper ? .slot(.int(value)) : .general
             }
-        case .float(let t):
-            guard let value = TextDecoding.parseDouble(cell) else { return .general }
-            try Constraints.check(float: value, t)
+            if parsed.magnitude <= UInt64(Int64.max) {
+                let value = Int64(parsed.magnitude)
+                return value >= lower && value <= upper ? .slot(.int(value)) : .general
+            }
+            return parsed.magnitude <= unsignedUpper ? .slot(ProfileSlot(tag: .uint, payload: parsed.magnitude)) : .general
+        case .float(let minimum, let maximum):
+            guard let value = TextDecoding.parseDouble(cell), value >= minimum, value <= maximum else { return .general }
             return .slot(.float(value))
         case .boolean:
             guard let value = TextDecoding.parseBool(cell) else { return .general }
@@ -60,8 +71,8 @@ enum CSVCellDecoder {
         case .string(let maxLength, let maxBytes):
             let ascii = UTF8Text.isASCII(cell)
             guard ascii || UTF8Text.isValid(cell) else { return .general }
-            if let maxBytes, cell.count > maxBytes { return .general }
-            if let maxLength, cell.count > maxLength {
+            if cell.count > maxBytes { return .general }
+            if cell.count > maxLength {
                 // Count runes only when the byte count exceeds the limit.
                 if ascii { return .general }
                 var runes = 0

@@ -95,9 +95,26 @@ public struct CSVReader: ProfileReader {
         }
         problems.removeAll(keepingCapacity: true)
         let plans = layout.plans
+        // The record's bytes and field bounds, read once per record rather than once per cell.
+        let bytes = stream.input.bytes
+        let fields = stream.scanner.fields
         for index in 0 ..< fieldCount {
             let plan = plans[index]
+            let field = fields[index]
             do throws(ValueError) {
+                if plan.slot >= 0, !field.escaped, field.start != field.end || field.quoted {
+                    let cell = UnsafeBufferPointer(rebasing: bytes[field.start ..< field.end])
+                    switch plan.decoder.decode(cell) {
+                    case .slot(let slot):
+                        batch.setSlot(row, plan.slot, slot)
+                        continue
+                    case .text:
+                        batch.setText(row, plan.slot, cell)
+                        continue
+                    case .general:
+                        break
+                    }
+                }
                 try decodeCell(index, plan, row, &batch)
             } catch {
                 problems.append("\(error.message) for «\(columns[index].path)»")
@@ -119,7 +136,7 @@ public struct CSVReader: ProfileReader {
             let shape = stream.shape(index)
             if !shape.empty || shape.quoted {
                 let cell = stream.cell(index)
-                switch try plan.decoder.decode(cell) {
+                switch plan.decoder.decode(cell) {
                 case .slot(let slot):
                     batch.setSlot(row, plan.slot, slot)
                     return

@@ -16,7 +16,7 @@ public enum UTF8Text {
     }
 
     /// True when every byte is below 0x80.
-    @inline(__always)
+    @inlinable
     public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)

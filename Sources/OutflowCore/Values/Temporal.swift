@@ -40,6 +40,10 @@ public struct DateTimeValue: Hashable, Sendable, Comparable, CustomStringConvert
 
     /// Parses UTF-8 bytes as ``init(parsing:)`` does, without making a `String` (the CSV hot path).
     public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        if let fast = DateTimeValue.parseUTC(bytes) {
+            self = fast
+            return
+        }
         var scanner = ByteScanner(bytes)
         guard let date = scanner.date() else { return nil }
         if scanner.atEnd {
@@ -63,6 +67,40 @@ public struct DateTimeValue: Hashable, Sendable, Comparable, CustomStringConvert
         let result = DateTimeValue(seconds: total, nanoseconds: Int32(time.nanoseconds % 1_000_000_000))
         guard result.seconds >= DateTimeValue.minimumSeconds, result.seconds <= DateTimeValue.maximumSeconds else { return nil }
         self = result
+    }
+
+    /// The common shape `YYYY-MM-DDThh:mm:ss[.f…]Z` read at fixed offsets, or nil for anything else
+    /// (which the general scanner then reads). Warehouse exports write datetimes this way, so this
+    /// is the CSV hot path's case.
+    @inline(__always)
+    static func parseUTC(_ b: UnsafeBufferPointer<UInt8>) -> DateTimeValue? {
+        let count = b.count
+        guard count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[count - 1] == 0x5A else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            let d = b[i] &- 0x30
+            return d < 10 ? Int(d) : nil
+        }
+        @inline(__always) func two(_ i: Int) -> Int? {
+            guard let h = digit(i), let l = digit(i + 1) else { return nil }
+            return h * 10 + l
+        }
+        guard let y1 = two(0), let y2 = two(2), let month = two(5), let day = two(8), let hour = two(11), let minute = two(14),
+            let second = two(17), hour < 24, minute < 60, second < 60
+        else { return nil }
+        let year = y1 * 100 + y2
+        guard year >= 1, (1...12).contains(month), day >= 1, day <= DateValue.daysInMonth(year: year, month: month) else { return nil }
+        var nanos: Int64 = 0
+        if count > 20 {
+            // A fraction: '.' then 1 to 9 digits, then the final 'Z'.
+            guard b[19] == 0x2E, count - 21 >= 1, count - 21 <= 9 else { return nil }
+            for i in 20..<(count - 1) {
+                guard let d = digit(i) else { return nil }
+                nanos = nanos * 10 + Int64(d)
+            }
+            for _ in 0..<(9 - (count - 21)) { nanos *= 10 }
+        }
+        let days = Int64(DateValue.daysFromCivil(year: year, month: month, day: day))
+        return DateTimeValue(seconds: days * 86_400 + Int64(hour * 3600 + minute * 60 + second), nanoseconds: Int32(nanos))
     }
 
     /// 0001-01-01T00:00:00Z.

@@ -96,7 +96,7 @@ public enum TextDecoding {
     }
 
     /// A signed or large unsigned integer in decimal, with optional sign; nil on overflow of 64 bits.
-    @inline(__always)
+    @inlinable
     public static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> (negative: Bool, magnitude: UInt64)? {
         var index = 0
         let count = bytes.count
@@ -121,7 +121,7 @@ public enum TextDecoding {
     }
 
     /// A boolean written as true/false, t/f, yes/no or 1/0, in any case.
-    @inline(__always)
+    @inlinable
     public static func parseBool(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         switch bytes.count {
         case 1:
@@ -141,17 +141,24 @@ public enum TextDecoding {
         }
     }
 
-    @inline(__always)
+    @inlinable
     static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
         let start = word.utf8Start
         for i in 0..<bytes.count where bytes[i] | 0x20 != start[i] { return false }
         return true
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+    /// Exact powers of ten, 10^0 to 10^22 (the range Clinger's fast path is exact for).
+    @usableFromInline static let powersOfTen: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) = (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22)
+
+    @inlinable
+    static func powerOfTen(_ exponent: Int) -> Double {
+        withUnsafeBytes(of: powersOfTen) { $0.load(fromByteOffset: exponent &* 8, as: Double.self) }
+    }
 
     /// Parses a float; plain decimals with up to 15 significant digits take an exact fast path
     /// (Clinger's), everything else goes through `strtod`.
+    @inlinable
     public static func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         let count = bytes.count
         guard count > 0 else { return nil }
@@ -182,11 +189,14 @@ public enum TextDecoding {
             index += 1
         }
         if simple, digits > 0, digits <= 15, fractionDigits <= 22 {
-            let value = Double(mantissa) / powersOfTen[fractionDigits]
+            let value = Double(mantissa) / powerOfTen(fractionDigits)
             return negative ? -value : value
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard let value = Double(text) else { return nil }
-        return value
+        return slowDouble(bytes)
+    }
+
+    @usableFromInline
+    static func slowDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        Double(String(decoding: bytes, as: UTF8.self))
     }
 }
