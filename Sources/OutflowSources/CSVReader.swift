@@ -102,8 +102,9 @@ public struct CSVReader: ProfileReader {
             let plan = plans[index]
             let field = fields[index]
             do throws(ValueError) {
-                if plan.slot >= 0, !field.escaped, field.start != field.end || field.quoted {
-                    let cell = UnsafeBufferPointer(rebasing: bytes[field.start ..< field.end])
+                if plan.slot >= 0, field.start != field.end || field.quoted {
+                    // The direct path: the cell's bytes straight into the slot.
+                    let cell = field.escaped ? stream.cell(index) : UnsafeBufferPointer(rebasing: bytes[field.start ..< field.end])
                     switch plan.decoder.decode(cell) {
                     case .slot(let slot):
                         batch.setSlot(row, plan.slot, slot)
@@ -115,7 +116,8 @@ public struct CSVReader: ProfileReader {
                         break
                     }
                 }
-                try decodeCell(index, plan, row, &batch)
+                let value = try decodeValue(index, plan)
+                if plan.slot >= 0 { batch[row, plan.slot] = value } else { leaves[plan.leaf] = value }
             } catch {
                 problems.append("\(error.message) for «\(columns[index].path)»")
             }
@@ -126,30 +128,6 @@ public struct CSVReader: ProfileReader {
         }
         for group in layout.groups {
             batch[row, group.slot] = .object(CSVLayout.assemble(group.members, leaves))
-        }
-    }
-
-    /// Decodes cell `index` into its slot of `row` (or into the nested leaves of an object column).
-    @inline(__always)
-    private mutating func decodeCell(_ index: Int, _ plan: CSVLayout.Plan, _ row: Int, _ batch: inout ProfileBatch) throws(ValueError) {
-        if plan.slot >= 0 {
-            let shape = stream.shape(index)
-            if !shape.empty || shape.quoted {
-                let cell = stream.cell(index)
-                switch plan.decoder.decode(cell) {
-                case .slot(let slot):
-                    batch.setSlot(row, plan.slot, slot)
-                    return
-                case .text:
-                    batch.setText(row, plan.slot, cell)
-                    return
-                case .general:
-                    break
-                }
-            }
-            batch[row, plan.slot] = try decodeValue(index, plan)
-        } else {
-            leaves[plan.leaf] = try decodeValue(index, plan)
         }
     }
 

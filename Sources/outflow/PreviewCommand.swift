@@ -38,13 +38,7 @@ struct PreviewCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let file: WorkspaceFile
-        do {
-            file = try WorkspaceFile.load(path: try WorkspaceFile.locate(workspace))
-        } catch {
-            for diagnostic in error.diagnostics { printError(diagnostic.description) }
-            throw ExitCode(1)
-        }
+        let file = try loadWorkspace(workspace)
         guard let selected = file.workspace.pipeline(pipeline) else {
             let names = file.workspace.pipelines.map { "\($0.id.map(String.init) ?? "-") \"\($0.name)\"" }
             printError("\(file.path): no pipeline has the id or name \"\(pipeline)\"; pipelines: \(names.joined(separator: ", "))")

@@ -23,13 +23,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let file: WorkspaceFile
-        do {
-            file = try WorkspaceFile.load(path: try WorkspaceFile.locate(workspace))
-        } catch {
-            for diagnostic in error.diagnostics { printError(diagnostic.description) }
-            throw ExitCode(1)
-        }
+        let file = try loadWorkspace(workspace)
         let problems = WorkspaceChecks.environmentAndFiles(file)
         for diagnostic in problems { printError(diagnostic.description) }
         if !problems.isEmpty { throw ExitCode(1) }

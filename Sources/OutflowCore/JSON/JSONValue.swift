@@ -43,50 +43,7 @@ public enum JSONValue: Hashable, Sendable {
 }
 
 /// A JSON object whose members keep the order of the source.
-///
-/// Lookups are linear: workspace objects and profile rows are small, and a linear scan over a few
-/// members beats hashing every key.
-public struct JSONObject: Hashable, Sendable {
-    public var members: [(key: String, value: JSONValue)]
-
-    public init(_ members: [(key: String, value: JSONValue)] = []) {
-        self.members = members
-    }
-
-    public subscript(key: String) -> JSONValue? {
-        get {
-            for member in members where member.key == key { return member.value }
-            return nil
-        }
-        set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
-                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
-            } else if let newValue {
-                members.append((key, newValue))
-            }
-        }
-    }
-
-    public var keys: [String] { members.map(\.key) }
-    public var isEmpty: Bool { members.isEmpty }
-    public var count: Int { members.count }
-
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        guard lhs.members.count == rhs.members.count else { return false }
-        for (l, r) in zip(lhs.members, rhs.members) where l.key != r.key || l.value != r.value {
-            return false
-        }
-        return true
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(members.count)
-        for member in members {
-            hasher.combine(member.key)
-            hasher.combine(member.value)
-        }
-    }
-}
+public typealias JSONObject = OrderedMembers<JSONValue>
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral

@@ -43,43 +43,4 @@ public enum Value: Hashable, Sendable {
 }
 
 /// The members of an object or map value, in order.
-public struct ValueObject: Hashable, Sendable {
-    public var members: [(key: String, value: Value)]
-
-    public init(_ members: [(key: String, value: Value)] = []) {
-        self.members = members
-    }
-
-    public subscript(key: String) -> Value? {
-        get {
-            for member in members where member.key == key { return member.value }
-            return nil
-        }
-        set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
-                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
-            } else if let newValue {
-                members.append((key, newValue))
-            }
-        }
-    }
-
-    public var isEmpty: Bool { members.isEmpty }
-    public var count: Int { members.count }
-
-    public static func == (lhs: ValueObject, rhs: ValueObject) -> Bool {
-        guard lhs.members.count == rhs.members.count else { return false }
-        for (l, r) in zip(lhs.members, rhs.members) where l.key != r.key || l.value != r.value {
-            return false
-        }
-        return true
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(members.count)
-        for member in members {
-            hasher.combine(member.key)
-            hasher.combine(member.value)
-        }
-    }
-}
+public typealias ValueObject = OrderedMembers<Value>
