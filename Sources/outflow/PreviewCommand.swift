@@ -11,9 +11,10 @@ struct PreviewCommand: AsyncParsableCommand {
         abstract: "Show, one JSON line per profile, what a pipeline would export. Sends nothing.",
         discussion: """
             Reads the workspace's profiles in order and prints one compact JSON line per profile read:
-              {"profile":KEY,"filteredOut":true}            the filter left it out
-              {"profile":KEY,"user":{...}}                   the user the pipeline would export
-              {"profile":KEY,"error":{"stage":"input","message":"..."}}
+              {"profile":KEY,"filteredOut":true}       left out by the filter
+              {"profile":KEY,"user":{...}}            the user it would export
+              {"profile":KEY,"error":{"stage":S,"message":M}}
+            where S is input (the record cannot be read) or transform (the mapping failed).
             KEY is the value of the warehouse's `key` property (the record number when there is no key \
             or it cannot be read). No application is contacted.
 
