@@ -14,22 +14,16 @@ extension JavaScriptFunction {
         let object = JSObjectMake(context, nil, nil)
         for member in members.members {
             let item = javaScript(member.value)
-            JSObjectSetProperty(context, object, key(member.key), item, 0, nil)
+            if let cached = keys[member.key] {
+                JSObjectSetProperty(context, object, cached, item, 0, nil)
+                continue
+            }
+            let name = Self.jsString(member.key)
+            JSObjectSetProperty(context, object, name, item, 0, nil)
+            // Keys of maps may be ever new: the cache keeps only the first few thousand names.
+            if keys.count < 4096 { keys[member.key] = name } else { JSStringRelease(name) }
         }
         return object
-    }
-
-    /// The property-name string for a key, kept for reuse while the cache is small.
-    private func key(_ name: String) -> OpaquePointer {
-        if let cached = keys[name] { return cached }
-        let string = Self.jsString(name)
-        if keys.count < 4096 {
-            keys[name] = string
-            return string
-        }
-        // A map with ever-new keys must not grow the cache without bound: leak-free fallback.
-        defer { JSStringRelease(string) }
-        return JSStringRetain(string)
     }
 
     private func makeString(_ text: String) -> OpaquePointer? {

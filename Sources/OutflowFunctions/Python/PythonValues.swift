@@ -15,8 +15,14 @@ extension PythonFunction {
                 outflow_py_decref(dict)
                 return nil
             }
-            let status = PyDict_SetItem(dict, key(member.key), item)
+            guard let name = key(member.key) else {
+                outflow_py_decref(item)
+                outflow_py_decref(dict)
+                return nil
+            }
+            let status = PyDict_SetItem(dict, name, item)
             outflow_py_decref(item)
+            outflow_py_decref(name)
             if status != 0 {
                 outflow_py_decref(dict)
                 return nil
@@ -25,17 +31,21 @@ extension PythonFunction {
         return dict
     }
 
-    /// The interned str for a key, created once per function.
-    private func key(_ name: String) -> PyObjectPointer {
-        if let cached = keys[name] { return cached }
-        var copy = name
-        let object = copy.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { PyUnicode_FromStringAndSize($0.baseAddress, bytes.count) }
-        }!
-        var interned: PyObjectPointer? = object
-        PyUnicode_InternInPlace(&interned)
-        keys[name] = interned!
-        return interned!
+    /// The interned str for a key, created once per function; a new reference.
+    private func key(_ name: String) -> PyObjectPointer? {
+        if let cached = keys[name] {
+            outflow_py_incref(cached)
+            return cached
+        }
+        var object = Self.str(name)
+        guard object != nil else { return nil }
+        PyUnicode_InternInPlace(&object)
+        // Keys of maps may be ever new: the cache keeps only the first few thousand names.
+        if let object, keys.count < 4096 {
+            outflow_py_incref(object)
+            keys[name] = object
+        }
+        return object
     }
 
     /// A new reference to the Python form of `value`, or nil with a Python error pending.
