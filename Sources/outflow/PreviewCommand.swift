@@ -13,9 +13,11 @@ struct PreviewCommand: AsyncParsableCommand {
             Reads the workspace's profiles in order and prints one compact JSON line per profile read:
               {"profile":KEY,"filteredOut":true}            the filter left it out
               {"profile":KEY,"user":{...}}                   the user the pipeline would export
-              {"profile":KEY,"error":{"stage":"input","message":"..."}}
+              {"profile":KEY,"error":{"stage":"input","message":"..."}}       it could not be read
+              {"profile":KEY,"error":{"stage":"transform","message":"..."}}   the mapping or function failed
             KEY is the value of the warehouse's `key` property (the record number when there is no key \
-            or it cannot be read). No application is contacted.
+            or it cannot be read). Transformation functions run (what they print goes to stderr); \
+            no application is contacted.
 
             Exit codes: 0 every line is fine; 2 some lines are errors; 1 the pipeline is invalid or the \
             profile file cannot be read (no lines are printed).
