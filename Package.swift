@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "OutflowCore", targets: ["OutflowCore"]),
         .library(name: "OutflowSources", targets: ["OutflowSources"]),
         .library(name: "OutflowWorkspace", targets: ["OutflowWorkspace"]),
+        .library(name: "OutflowFunctions", targets: ["OutflowFunctions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,18 +22,31 @@ let package = Package(
             dependencies: ["OutflowCore", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "OutflowSources", dependencies: ["OutflowCore"]),
+        .systemLibrary(
+            name: "CPython",
+            pkgConfig: "python3-embed",
+            providers: [.apt(["libpython3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJavaScriptCore",
+            pkgConfig: "javascriptcoregtk-4.1",
+            providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
+        ),
+        .target(name: "OutflowFunctions", dependencies: ["OutflowCore", "CPython", "CJavaScriptCore"]),
         .executableTarget(
             name: "outflow",
             dependencies: [
                 "OutflowCore",
                 "OutflowSources",
                 "OutflowWorkspace",
+                "OutflowFunctions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "OutflowCoreTests", dependencies: ["OutflowCore"]),
         .testTarget(name: "OutflowSourcesTests", dependencies: ["OutflowSources", "OutflowCore"]),
         .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
+        .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import OutflowCore
+import OutflowFunctions
 import OutflowSources
 import OutflowWorkspace
 
@@ -20,8 +21,9 @@ struct PipelinePreview {
     /// How a profile becomes a user in this preview.
     enum Transform {
         case mapping(CompiledMapping, MappingAction)
-        /// Functions are not run yet (their issue is open): the user is the profile restricted to
-        /// the function's inSchema, so the rest of the preview stays useful.
+        /// A Python or JavaScript function, called once per batch of profiles.
+        case function(CompiledFunction, MappingAction)
+        /// No transformation: the profile restricted to inSchema.
         case projection(ProfileProjection)
     }
 
@@ -30,17 +32,20 @@ struct PipelinePreview {
         self.pipeline = pipeline
         let schema = file.workspace.warehouse.profiles.schema
         filter = try pipeline.filter.map { filter throws(ValidationError) in try CompiledFilter(filter, schema: schema) }
-        if let mapping = pipeline.transformation.mapping {
+        // The action decides which required checks apply; CreateOrUpdate learns it only at run time.
+        let action: MappingAction
+        switch pipeline.exportMode {
+        case .createOnly: action = .create
+        case .updateOnly: action = .update
+        case .createOrUpdate: action = .either
+        }
+        let label = "pipeline \(pipeline.id.map(String.init) ?? pipeline.name)"
+        if pipeline.transformation.function != nil {
+            transform = .function(try CompiledFunction(pipeline, profileSchema: schema, path: label), action)
+        } else if let mapping = pipeline.transformation.mapping {
             let compiled = try CompiledMapping(
                 mapping, inSchema: pipeline.inSchema, outSchema: pipeline.outSchema, matchingOut: pipeline.matching.out,
-                profileSchema: schema, path: "pipeline \(pipeline.id.map(String.init) ?? pipeline.name)")
-            // The action decides which required checks apply; CreateOrUpdate learns it only at run time.
-            let action: MappingAction
-            switch pipeline.exportMode {
-            case .createOnly: action = .create
-            case .updateOnly: action = .update
-            case .createOrUpdate: action = .either
-            }
+                profileSchema: schema, path: label)
             transform = .mapping(compiled, action)
         } else {
             transform = .projection(ProfileProjection(from: schema, to: pipeline.inSchema))
@@ -55,9 +60,17 @@ struct PipelinePreview {
         var batch = ProfileBatch(schema: source.schema)
         var summary = Summary()
         var line = ""
-        while try reader.next(into: &batch) {
-            for row in 0..<batch.count {
-                if let limit, summary.read >= limit { return summary }
+        while limit.map({ summary.read < $0 }) ?? true, try reader.next(into: &batch) {
+            let end = limit.map { min(batch.count, $0 - summary.read) } ?? batch.count
+            // Filter first, then transform the rows that pass in one call per batch.
+            var passing: [Int] = []
+            passing.reserveCapacity(end)
+            for row in 0..<end where batch.errors[row] == nil && (filter?.matches(batch, row: row) ?? true) {
+                passing.append(row)
+            }
+            var users = [Result<ValueObject, TransformFailure>?](repeating: nil, count: end)
+            for (row, user) in zip(passing, transformed(batch, passing)) { users[row] = user }
+            for row in 0..<end {
                 summary.read += 1
                 line.removeAll(keepingCapacity: true)
                 line += "{\"profile\":"
@@ -67,10 +80,8 @@ struct PipelinePreview {
                     line += ",\"error\":{\"stage\":\"input\",\"message\":"
                     JSONWriter.writeString(message, to: &line)
                     line += "}}"
-                } else if let filter, !filter.matches(batch, row: row) {
-                    line += ",\"filteredOut\":true}"
-                } else {
-                    switch user(batch, row) {
+                } else if let user = users[row] {
+                    switch user {
                     case .success(let user):
                         line += ",\"user\":"
                         JSONWriter.write(Value.object(user).json, to: &line)
@@ -81,17 +92,30 @@ struct PipelinePreview {
                         JSONWriter.writeString(error.message, to: &line)
                         line += "}}"
                     }
+                } else {
+                    line += ",\"filteredOut\":true}"
                 }
                 emit(line)
             }
+            if end < batch.count { return summary }
         }
         return summary
     }
 
-    private func user(_ batch: ProfileBatch, _ row: Int) -> Result<ValueObject, MappingError> {
+    /// Why a profile could not be transformed, by a mapping or a function.
+    struct TransformFailure: Error {
+        var message: String
+    }
+
+    /// The users of rows `rows` of `batch`, in order.
+    private func transformed(_ batch: ProfileBatch, _ rows: [Int]) -> [Result<ValueObject, TransformFailure>] {
         switch transform {
-        case .mapping(let mapping, let action): return mapping.evaluate(batch, row: row, action: action)
-        case .projection(let projection): return .success(projection.project(batch, row: row))
+        case .mapping(let mapping, let action):
+            return rows.map { mapping.evaluate(batch, row: $0, action: action).mapError { TransformFailure(message: $0.message) } }
+        case .function(let function, let action):
+            return function.transform(batch, rows: rows, action: action).map { $0.mapError { TransformFailure(message: $0.message) } }
+        case .projection(let projection):
+            return rows.map { .success(projection.project(batch, row: $0)) }
         }
     }
 

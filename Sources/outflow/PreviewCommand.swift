@@ -14,9 +14,10 @@ struct PreviewCommand: AsyncParsableCommand {
               {"profile":KEY,"filteredOut":true}       left out by the filter
               {"profile":KEY,"user":{...}}            the user it would export
               {"profile":KEY,"error":{"stage":S,"message":M}}
-            where S is input (the record cannot be read) or transform (the mapping failed).
+            where S is input (the record cannot be read) or transform (the mapping or function failed).
             KEY is the value of the warehouse's `key` property (the record number when there is no key \
-            or it cannot be read). No application is contacted.
+            or it cannot be read). Transformation functions run (what they print goes to stderr); \
+            no application is contacted.
 
             Exit codes: 0 every line is fine; 2 some lines are errors; 1 the pipeline is invalid or the \
             profile file cannot be read (no lines are printed).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OutflowCore
+import OutflowFunctions
 import OutflowWorkspace
 
 /// `outflow validate`: checks a workspace file without reading profiles or contacting anything.
@@ -10,7 +11,9 @@ struct ValidateCommand: AsyncParsableCommand {
         discussion: """
             Reads the workspace file (JSON or YAML), checks its schema, connections and pipelines \
             against the rules of the pipelines API, and checks that the profile file exists and that \
-            `${NAME}` settings have their environment variables. Every problem is printed on stderr, \
+            `${NAME}` settings have their environment variables. Transformation functions are \
+            compiled, so a syntax error or a missing transform(user) is reported with the \
+            interpreter's message and line; nothing is called. Every problem is printed on stderr, \
             one per line, as FILE: JSON-PATH: MESSAGE.
 
             Exit codes: 0 valid; 1 invalid (or unreadable).
@@ -24,10 +27,26 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = try loadWorkspace(workspace)
-        let problems = WorkspaceChecks.environmentAndFiles(file)
+        var problems = WorkspaceChecks.environmentAndFiles(file)
+        problems += Self.compileFunctions(file)
         for diagnostic in problems { printError(diagnostic.description) }
         if !problems.isEmpty { throw ExitCode(1) }
         let pipelines = file.workspace.pipelines.count
         printError("\(file.path): valid (\(pipelines) pipeline\(pipelines == 1 ? "" : "s"), \(file.workspace.connections.count) connection\(file.workspace.connections.count == 1 ? "" : "s"))")
+    }
+
+    /// Compiles every pipeline's function (running its top level, not transform) and returns
+    /// the errors at `pipelines[N].transformation.function.source`.
+    static func compileFunctions(_ file: WorkspaceFile) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        let schema = file.workspace.warehouse.profiles.schema
+        for (index, pipeline) in file.workspace.pipelines.enumerated() where pipeline.transformation.function != nil {
+            do {
+                _ = try CompiledFunction(pipeline, profileSchema: schema, path: "pipelines[\(index)]")
+            } catch {
+                problems += error.diagnostics.map { Diagnostic(file: file.path, path: $0.path, message: $0.message) }
+            }
+        }
+        return problems
     }
 }

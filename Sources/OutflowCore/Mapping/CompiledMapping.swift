@@ -204,8 +204,9 @@ public struct CompiledMapping: Sendable {
     }
 
     /// The value written to `property` for an expression's result, or nil when the property is left
-    /// out; applies the null rules of DESIGN section 7, then the conversion.
-    static func finish(_ result: Value?, property: Property, isConstant: Bool) throws(ValueError) -> Value? {
+    /// out; applies the null rules of DESIGN section 7, then the conversion. Transformation
+    /// functions finish their outputs here too, so both transformations convert alike.
+    public static func finish(_ result: Value?, property: Property, isConstant: Bool) throws(ValueError) -> Value? {
         let kind = property.type.kind
         guard var value = result, !value.isNull else {
             if kind == .json { return .json(.null) }

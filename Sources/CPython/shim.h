@@ -1,0 +1,85 @@
+// CPython's embedding API (Debian's libpython3.11), plus inline helpers for what Python.h
+// defines as macros, which Swift cannot call.
+#ifndef OUTFLOW_CPYTHON_SHIM_H
+#define OUTFLOW_CPYTHON_SHIM_H
+
+// The C library's headers come first, parsed with the same macros as Foundation's and Dispatch's
+// copies: pyconfig.h defines _GNU_SOURCE and friends, and Clang refuses two modules whose fd_set
+// (and other types) were read under different macros.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <time.h>
+#include <unistd.h>
+#include <signal.h>
+#include <pthread.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/select.h>
+#include <wchar.h>
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <inttypes.h>
+#include <ctype.h>
+#include <locale.h>
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/// Starts the interpreter once per process, isolated from the environment: no PYTHONHOME,
+/// PYTHONPATH or user site, no signal handlers (Ctrl-C stays Outflow's), the stdlib of `home`.
+/// Releases the GIL before returning. 0 on success; otherwise `error` holds the reason.
+static inline int outflow_py_initialize(const char *home, const char *executable, char *error, size_t errorSize) {
+    PyConfig *config = (PyConfig *)malloc(sizeof(PyConfig));
+    if (config == NULL) {
+        snprintf(error, errorSize, "out of memory");
+        return 1;
+    }
+    PyConfig_InitPythonConfig(config);
+    config->use_environment = 0;
+    config->user_site_directory = 0;
+    config->install_signal_handlers = 0;
+    config->parse_argv = 0;
+    config->buffered_stdio = 0;
+    PyStatus status = PyConfig_SetBytesString(config, &config->home, home);
+    if (!PyStatus_Exception(status)) status = PyConfig_SetBytesString(config, &config->executable, executable);
+    if (!PyStatus_Exception(status)) status = PyConfig_SetBytesString(config, &config->program_name, executable);
+    if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(config);
+    PyConfig_Clear(config);
+    free(config);
+    if (PyStatus_Exception(status)) {
+        snprintf(error, errorSize, "%s%s%s", status.func ? status.func : "", status.func ? ": " : "", status.err_msg ? status.err_msg : "unknown error");
+        return 1;
+    }
+    PyEval_SaveThread();
+    return 0;
+}
+
+static inline void outflow_py_incref(PyObject *object) { Py_INCREF(object); }
+static inline void outflow_py_decref(PyObject *object) { Py_DECREF(object); }
+static inline void outflow_py_xdecref(PyObject *object) { Py_XDECREF(object); }
+
+/// A new reference to None.
+static inline PyObject *outflow_py_none(void) { Py_INCREF(Py_None); return Py_None; }
+static inline int outflow_py_is_none(PyObject *object) { return object == Py_None; }
+
+/// The object's exact type.
+static inline PyTypeObject *outflow_py_type(PyObject *object) { return Py_TYPE(object); }
+
+static inline int outflow_py_is_bool(PyObject *object) { return PyBool_Check(object); }
+static inline int outflow_py_is_int(PyObject *object) { return PyLong_Check(object); }
+static inline int outflow_py_is_float(PyObject *object) { return PyFloat_Check(object); }
+static inline int outflow_py_is_str(PyObject *object) { return PyUnicode_Check(object); }
+static inline int outflow_py_is_dict(PyObject *object) { return PyDict_Check(object); }
+static inline int outflow_py_is_list(PyObject *object) { return PyList_Check(object); }
+static inline int outflow_py_is_tuple(PyObject *object) { return PyTuple_Check(object); }
+
+static inline PyObject *outflow_py_list_item(PyObject *list, Py_ssize_t index) { return PyList_GET_ITEM(list, index); }
+static inline PyObject *outflow_py_tuple_item(PyObject *tuple, Py_ssize_t index) { return PyTuple_GET_ITEM(tuple, index); }
+
+#endif

@@ -1,0 +1,125 @@
+import OutflowCore
+
+/// What runs a compiled source: one per pipeline, called with a batch of `user` arguments.
+protocol FunctionEngine: AnyObject, Sendable {
+    /// Calls `transform` once per argument, in order; each result is the returned value or why
+    /// that call failed. Lines the function printed go to `log`.
+    func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>]
+}
+
+/// A pipeline's `transformation.function`, compiled once and then called per batch of profiles
+/// (DESIGN section 8), in this process (the command line's default host).
+///
+/// Compiling runs the source once: a syntax error, an exception at the top level, or a missing
+/// `transform` is a ``ValidationError`` at `<path>.transformation.function.source` with the
+/// interpreter's message and line. Calling never throws: each profile gets a user or a
+/// ``FunctionError``, and the run goes on.
+///
+/// ```swift
+/// let function = try CompiledFunction(pipeline, profileSchema: workspace.warehouse.profiles.schema,
+///                                     path: "pipelines[0]")
+/// for (row, result) in zip(rows, function.transform(batch, rows: rows, action: .create)) {
+///     switch result {
+///     case .success(let user): send(user)
+///     case .failure(let error): record(row, stage: "transform", error.message)
+///     }
+/// }
+/// ```
+///
+/// In-process functions are trusted code, like the workspace file itself: they run with
+/// Outflow's permissions. See docs/functions.md.
+public final class CompiledFunction: Sendable {
+    public let language: TransformationFunction.Language
+    /// Seconds one call may run before it is interrupted.
+    public let timeout: Double
+    private let engine: any FunctionEngine
+    private let input: FunctionInput
+    private let output: FunctionOutput
+    private let log: @Sendable (String) -> Void
+
+    /// Compiles `pipeline.transformation.function` for rows of `profileSchema` (default: inSchema).
+    ///
+    /// - Parameters:
+    ///   - path: the JSON path of the pipeline in its file (`pipelines[3]`), prefixed to diagnostics.
+    ///   - log: receives what the function prints (`print` in Python, `console.log` in JavaScript),
+    ///     one batch's output at a time; by default it goes to standard error, never to standard output.
+    public convenience init(
+        _ pipeline: Pipeline, profileSchema: ObjectType? = nil, path: String = "",
+        log: @escaping @Sendable (String) -> Void = CompiledFunction.standardErrorLog
+    ) throws(ValidationError) {
+        guard let function = pipeline.transformation.function else {
+            throw ValidationError([Diagnostic(path: Self.sourcePath(path), message: "the pipeline has no function")])
+        }
+        try self.init(
+            function, inSchema: pipeline.inSchema, outSchema: pipeline.outSchema, profileSchema: profileSchema,
+            timeout: pipeline.functionTimeout ?? Pipeline.defaultFunctionTimeout, path: path, log: log)
+    }
+
+    /// Compiles `function` for the given schemas.
+    public init(
+        _ function: TransformationFunction, inSchema: ObjectType, outSchema: ObjectType, profileSchema: ObjectType? = nil,
+        timeout: Double = Pipeline.defaultFunctionTimeout, path: String = "",
+        log: @escaping @Sendable (String) -> Void = CompiledFunction.standardErrorLog
+    ) throws(ValidationError) {
+        let here = Self.sourcePath(path)
+        do throws(FunctionCompileError) {
+            switch function.language {
+            case .python: engine = try PythonFunction(source: function.source, timeout: timeout)
+            case .javaScript: engine = try JavaScriptFunction(source: function.source, timeout: timeout)
+            }
+        } catch {
+            throw ValidationError([Diagnostic(path: here, message: error.message)])
+        }
+        language = function.language
+        self.timeout = timeout
+        input = FunctionInput(function, inSchema: inSchema, rowSchema: profileSchema ?? inSchema)
+        output = FunctionOutput(function, outSchema: outSchema)
+        self.log = log
+    }
+
+    private static func sourcePath(_ path: String) -> String {
+        path.isEmpty ? "transformation.function.source" : path + ".transformation.function.source"
+    }
+
+    /// Transforms rows `rows` of `batch` (whose schema is the `profileSchema` given at compile
+    /// time), calling into the interpreter once per batch; one result per row, in order.
+    public func transform(_ batch: ProfileBatch, rows: some Sequence<Int>, action: MappingAction) -> [Result<ValueObject, FunctionError>] {
+        guard batch.width == input.rowWidth else {
+            let error = FunctionError(message: "the profile batch has \(batch.width) properties but the function was compiled for \(input.rowWidth)")
+            return rows.map { _ in .failure(error) }
+        }
+        return finish(engine.call(rows.map { input.argument(batch, row: $0) }, log: log), action)
+    }
+
+    /// Transforms profiles given as objects (top-level properties looked up by name), as tests do.
+    public func transform(_ profiles: [ValueObject], action: MappingAction) -> [Result<ValueObject, FunctionError>] {
+        finish(engine.call(profiles.map { input.argument($0) }, log: log), action)
+    }
+
+    /// Transforms one profile given as an object.
+    public func transform(_ profile: ValueObject, action: MappingAction) -> Result<ValueObject, FunctionError> {
+        transform([profile], action: action)[0]
+    }
+
+    private func finish(_ returned: [Result<Value, FunctionError>], _ action: MappingAction) -> [Result<ValueObject, FunctionError>] {
+        returned.map { result in
+            switch result {
+            case .success(let value): return output.user(from: value, action: action)
+            case .failure(let error): return .failure(error)
+            }
+        }
+    }
+
+    /// Writes what a function printed to standard error, each line prefixed `function: `.
+    public static let standardErrorLog: @Sendable (String) -> Void = { text in
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        guard !lines.isEmpty else { return }
+        StandardError.write(lines.map { "function: " + $0 }.joined(separator: "\n") + "\n")
+    }
+}
+
+/// Why a source cannot be used: the interpreter's message and line.
+struct FunctionCompileError: Error {
+    var message: String
+}

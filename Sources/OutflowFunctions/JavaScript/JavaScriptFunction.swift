@@ -1,0 +1,179 @@
+import CJavaScriptCore
+import Dispatch
+import Foundation
+import OutflowCore
+
+/// A JavaScript source compiled in its own JavaScriptCore context group, and its `transform`.
+///
+/// Each function gets a context group of its own, so pipelines never see each other's globals, and
+/// the group's execution time limit interrupts a call that runs too long. Calls into one function
+/// are serialized; different functions run in parallel.
+final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
+    private let group: OpaquePointer
+    let context: OpaquePointer
+    private let function: OpaquePointer
+    private let describe: OpaquePointer
+    private let drain: OpaquePointer
+    private let timeout: Double
+    private let lock = NSLock()
+    /// Property-name strings reused across calls (used under `lock`).
+    var keys: [String: OpaquePointer] = [:]
+
+    private static let prelude = """
+        (function () {
+            const lines = [];
+            const text = (value) => {
+                if (typeof value === "string") return value;
+                try { const json = JSON.stringify(value); return json === undefined ? String(value) : json; } catch (e) { return String(value); }
+            };
+            const write = (...values) => { lines.push(values.map(text).join(" ")); };
+            globalThis.console = { log: write, info: write, warn: write, error: write, debug: write };
+            const describe = (error) => {
+                if (error instanceof Error || (error && typeof error.message === "string" && typeof error.name === "string")) {
+                    const head = error.message ? `${error.name}: ${error.message}` : String(error.name);
+                    return typeof error.line === "number" ? `${head} (line ${error.line})` : head;
+                }
+                return "transform threw " + text(error);
+            };
+            return [describe, () => lines.splice(0).join("\\n")];
+        })()
+        """
+
+    init(source: String, timeout: Double) throws(FunctionCompileError) {
+        self.timeout = timeout
+        group = JSContextGroupCreate()
+        context = JSGlobalContextCreateInGroup(group, nil)
+        JSContextGroupSetExecutionTimeLimit(group, timeout, { _, _ in true }, nil)
+        var exception: OpaquePointer?
+        guard let helpers = Self.evaluate(context, Self.prelude, url: "outflow-prelude", &exception),
+            let describe = JSObjectGetPropertyAtIndex(context, helpers, 0, nil),
+            let drain = JSObjectGetPropertyAtIndex(context, helpers, 1, nil)
+        else {
+            JSGlobalContextRelease(context)
+            JSContextGroupRelease(group)
+            throw FunctionCompileError(message: "the JavaScript context could not be prepared")
+        }
+        JSValueProtect(context, describe)
+        JSValueProtect(context, drain)
+        self.describe = describe
+        self.drain = drain
+        let started = DispatchTime.now().uptimeNanoseconds
+        var found: OpaquePointer?
+        if Self.evaluate(context, source, url: "transform.js", &exception) != nil {
+            found = Self.evaluate(context, "typeof transform === \"function\" ? transform : undefined", url: "outflow-lookup", &exception)
+        }
+        let failure: String?
+        if let exception {
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            failure = elapsed >= timeout ? "the source's top level ran longer than the \(FunctionError.seconds(timeout)) limit" : Self.text(of: exception, context, describe)
+        } else if let found, JSValueIsObject(context, found), JSObjectIsFunction(context, found) {
+            failure = nil
+        } else {
+            failure = "the source does not define transform(user)"
+        }
+        if let failure {
+            JSValueUnprotect(context, describe)
+            JSValueUnprotect(context, drain)
+            JSGlobalContextRelease(context)
+            JSContextGroupRelease(group)
+            throw FunctionCompileError(message: failure)
+        }
+        JSValueProtect(context, found)
+        function = found!
+    }
+
+    deinit {
+        for key in keys.values { JSStringRelease(key) }
+        JSValueUnprotect(context, function)
+        JSValueUnprotect(context, describe)
+        JSValueUnprotect(context, drain)
+        JSGlobalContextRelease(context)
+        JSContextGroupRelease(group)
+    }
+
+    func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>] {
+        lock.lock()
+        defer { lock.unlock() }
+        var results: [Result<Value, FunctionError>] = []
+        results.reserveCapacity(arguments.count)
+        for argument in arguments {
+            results.append(call(argument))
+        }
+        if let printed = JSObjectCallAsFunction(context, drain, nil, 0, nil, nil), let text = Self.string(context, printed), !text.isEmpty {
+            log(text)
+        }
+        return results
+    }
+
+    private func call(_ argument: ValueObject) -> Result<Value, FunctionError> {
+        var exception: OpaquePointer?
+        let user: OpaquePointer? = object(argument)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let returned = withUnsafePointer(to: user) { pointer in
+            JSObjectCallAsFunction(context, function, nil, 1, pointer, &exception)
+        }
+        if let exception {
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            if elapsed >= timeout * 0.99, !Self.isError(context, exception) {
+                return .failure(.timeout(timeout))
+            }
+            return .failure(FunctionError(message: Self.text(of: exception, context, describe)))
+        }
+        guard let returned else { return .failure(.timeout(timeout)) }
+        do throws(FunctionError) {
+            return .success(try value(returned, at: ""))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Evaluates `script`; nil with `exception` set when it threw.
+    private static func evaluate(_ context: OpaquePointer, _ script: String, url: String, _ exception: inout OpaquePointer?) -> OpaquePointer? {
+        let text = jsString(script)
+        let name = jsString(url)
+        defer {
+            JSStringRelease(text)
+            JSStringRelease(name)
+        }
+        return JSEvaluateScript(context, text, nil, name, 1, &exception)
+    }
+
+    /// True for an Error object; JavaScriptCore's termination on timeout is not one.
+    private static func isError(_ context: OpaquePointer, _ value: OpaquePointer) -> Bool {
+        guard JSValueIsObject(context, value) else { return false }
+        let name = jsString("Error")
+        defer { JSStringRelease(name) }
+        guard let constructor = JSObjectGetProperty(context, JSContextGetGlobalObject(context), name, nil), JSValueIsObject(context, constructor) else {
+            return false
+        }
+        return JSValueIsInstanceOfConstructor(context, value, constructor, nil)
+    }
+
+    /// `Type: message (line N)` for a thrown value.
+    private static func text(of exception: OpaquePointer, _ context: OpaquePointer, _ describe: OpaquePointer) -> String {
+        var inner: OpaquePointer?
+        let described = withUnsafePointer(to: Optional(exception)) { pointer in
+            JSObjectCallAsFunction(context, describe, nil, 1, pointer, &inner)
+        }
+        if let described, let text = string(context, described) { return text }
+        return string(context, exception) ?? "JavaScript error"
+    }
+
+    static func jsString(_ text: String) -> OpaquePointer {
+        let units = Array(text.utf16)
+        return units.withUnsafeBufferPointer { JSStringCreateWithCharacters($0.baseAddress, $0.count) }
+    }
+
+    /// The string value of any JavaScript value (its `String(value)`), or nil when that throws.
+    static func string(_ context: OpaquePointer, _ value: OpaquePointer) -> String? {
+        guard let string = JSValueToStringCopy(context, value, nil) else { return nil }
+        defer { JSStringRelease(string) }
+        return swiftString(string)
+    }
+
+    static func swiftString(_ string: OpaquePointer) -> String {
+        let count = JSStringGetLength(string)
+        guard count > 0, let characters = JSStringGetCharactersPtr(string) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: characters, count: count), as: UTF16.self)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// `preview` runs transformation functions; `validate` compile-checks them.
+@Suite struct FunctionCommandTests {
+    /// demo.json with pipeline 101's mapping replaced by `function`, written to a scratch directory.
+    func workspace(function: [String: Any]) throws -> (URL, URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outflow-functions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let data = try Data(contentsOf: URL(fileURLWithPath: CLIProcess.fixture("workspaces/demo.json")))
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var warehouse = try #require(object["warehouse"] as? [String: Any])
+        var profiles = try #require(warehouse["profiles"] as? [String: Any])
+        profiles["path"] = CLIProcess.fixture("profiles/customers.csv")
+        warehouse["profiles"] = profiles
+        object["warehouse"] = warehouse
+        var pipelines = try #require(object["pipelines"] as? [[String: Any]])
+        pipelines[0]["transformation"] = ["function": function]
+        object["pipelines"] = pipelines
+        let file = directory.appendingPathComponent("outflow.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+        return (directory, file)
+    }
+
+    static let sources: [(String, String)] = [
+        ("Python", """
+            def transform(user):
+                print("seen", user["email"])
+                if user["first_name"] == "Ana":
+                    raise TypeError("no Anas")
+                return {"firstname": user["first_name"].upper(), "city": user["address"]["city"]}
+            """),
+        ("JavaScript", """
+            function transform(user) {
+                console.log("seen", user.email);
+                if (user.first_name === "Ana") throw new TypeError("no Anas");
+                return { firstname: user.first_name.toUpperCase(), city: user.address.city };
+            }
+            """),
+    ]
+
+    @Test("preview runs the function: users, per-profile transform errors, prints on stderr", arguments: sources)
+    func preview(_ row: (String, String)) throws {
+        let (language, source) = row
+        let (directory, file) = try workspace(function: [
+            "source": source, "language": language, "preserveJSON": false,
+            "inPaths": ["email", "first_name", "address.city"], "outPaths": ["firstname", "city"],
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIProcess.run(["preview", file.path, "--pipeline", "101", "--limit", "5"])
+        #expect(result.status == 2, "\(result.stderr)")
+        let lines = result.stdoutLines
+        #expect(lines.count == 5)
+        // Row 1 of customers.csv is Ana López.
+        #expect(lines.first?.hasPrefix(#"{"profile":1,"error":{"stage":"transform","message":"TypeError: no Anas (line "#) == true)
+        #expect(lines.dropFirst().allSatisfy { $0.contains(#""user":{"firstname":""#) })
+        #expect(!result.stdout.contains("seen"))
+        #expect(result.stderr.contains("function: seen"))
+    }
+
+    @Test("validate reports a syntax error with the interpreter's message and line", arguments: [
+        ("Python", "def transform(user):\n    return {\"firstname\": user[\"first_name\"]\n", "pipelines[0].transformation.function.source: SyntaxError: '{' was never closed (line 2)"),
+        ("JavaScript", "function transform(user) {\n  return { firstname: user.first_name;\n}", "pipelines[0].transformation.function.source: SyntaxError: "),
+        ("Python", "def transfrom(user):\n    return {}\n", "pipelines[0].transformation.function.source: the source does not define transform(user)"),
+    ])
+    func validate(_ language: String, _ source: String, _ expected: String) throws {
+        let (directory, file) = try workspace(function: [
+            "source": source, "language": language, "inPaths": ["first_name"], "outPaths": ["firstname"],
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIProcess.run(["validate", file.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(file.path + ": " + expected), "\(result.stderr)")
+        let preview = try CLIProcess.run(["preview", file.path, "--pipeline", "101"])
+        #expect(preview.status == 1)
+        #expect(preview.stdout.isEmpty)
+    }
+
+    @Test("validate accepts a function that compiles")
+    func validateGood() throws {
+        let (directory, file) = try workspace(function: [
+            "source": "def transform(user):\n    return {}\n", "language": "Python", "inPaths": ["first_name"], "outPaths": ["firstname"],
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIProcess.run(["validate", file.path])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+}
