@@ -28,6 +28,8 @@ public struct CompiledMapping: Sendable {
     let roots: [Int32]
     /// How each entry's result is written, in entry order.
     let rules: [OutputRule]
+    /// `rules[entry].shortcut`, apart so that the common case copies no rule.
+    let shortcuts: [OutputRule.Shortcut]
     let layout: OutputLayout
     /// The schema of the rows the slots index.
     let rowSchema: ObjectType
@@ -117,6 +119,7 @@ public struct CompiledMapping: Sendable {
         self.program = program
         self.roots = roots
         self.rules = rules
+        self.shortcuts = rules.map(\.shortcut)
         self.layout = OutputLayout(outSchema, mapped: outPaths, matchingOut: matching)
         self.rowSchema = rowSchema
         self.rowWidth = rowSchema.properties.count
@@ -173,14 +176,19 @@ public struct CompiledMapping: Sendable {
                 let entry = Int(entry)
                 let result: Value?
                 do {
-                    result = try rules[entry].finish(try program.value(roots[entry], row, &text))
+                    let value = try program.value(roots[entry], row, &text)
+                    if let decided = shortcuts[entry].finish(value) {
+                        result = decided
+                    } else {
+                        result = try rules[entry].finish(value)
+                    }
                 } catch {
                     throw MappingError(property: rules[entry].outPath, valueError: error)
                 }
                 if let result {
                     members.append((layout.names[index], result))
                 } else {
-                    try require(rules[entry].requirement, action, rules[entry].outPath, "the mapping gives it no value")
+                    try require(layout.requirements[index], action, rules[entry].outPath, "the mapping gives it no value")
                 }
             case .object(let childFirst, let childCount, let requirement):
                 let nested = try assemble(childFirst, childCount, row, action, &text)

@@ -46,6 +46,8 @@ struct OutputLayout: Sendable {
     private(set) var names: [String] = []
     /// The dotted output path of each member, for messages.
     private(set) var paths: [String] = []
+    /// The actions that require each member.
+    private(set) var requirements: [Requirement] = []
     /// The top-level members: `members[0 ..< topCount]`.
     private(set) var topCount: Int32 = 0
 
@@ -57,19 +59,19 @@ struct OutputLayout: Sendable {
     private mutating func plan(
         _ schema: ObjectType, prefix: [String], mapped: [PropertyPath], matchingOut: PropertyPath?
     ) -> (first: Int32, count: Int32) {
-        var level: [(name: String, path: [String], member: Member, nested: ObjectType?)] = []
+        var level: [(name: String, path: [String], member: Member, requirement: Requirement, nested: ObjectType?)] = []
         for property in schema.properties {
             let here = prefix + [property.name]
             let exempt = matchingOut.map { $0.components.starts(with: here) } ?? false
             let requirement = exempt ? Requirement.none : Requirement(property)
             if let entry = mapped.firstIndex(where: { $0.components == here }) {
-                level.append((property.name, here, .mapped(entry: Int32(entry)), nil))
+                level.append((property.name, here, .mapped(entry: Int32(entry)), requirement, nil))
             } else if case .object(let nested) = property.type,
                 mapped.contains(where: { $0.components.starts(with: here) }) || Self.hasRequired(nested, here, matchingOut)
             {
-                level.append((property.name, here, .object(first: 0, count: 0, requirement), nested))
+                level.append((property.name, here, .object(first: 0, count: 0, requirement), requirement, nested))
             } else if !requirement.isNone {
-                level.append((property.name, here, .unmapped(requirement), nil))
+                level.append((property.name, here, .unmapped(requirement), requirement, nil))
             }
         }
         let first = Int32(members.count)
@@ -77,6 +79,7 @@ struct OutputLayout: Sendable {
             members.append(item.member)
             names.append(item.name)
             paths.append(PropertyPath(item.path).description)
+            requirements.append(item.requirement)
         }
         for (offset, item) in level.enumerated() {
             guard let nested = item.nested, case .object(_, _, let requirement) = item.member else { continue }

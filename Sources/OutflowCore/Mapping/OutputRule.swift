@@ -12,32 +12,54 @@
 /// try rule.finish(nil)                          // .null for a nullable property, else nil (left out)
 /// ```
 struct OutputRule: Sendable {
-    /// What the result's case alone decides.
-    private enum Shortcut: Sendable {
-        /// A string property without `values` or `pattern`.
-        case plainString(nullable: Bool)
+    /// What the result's case alone decides, kept apart as a plain value so that the common case
+    /// reads no string, array or type of the rule.
+    enum Shortcut: Sendable {
+        /// A string property without `values` or `pattern`: a string of at most `byteLimit` UTF-8
+        /// bytes fits its maxLength (runes) and maxBytes.
+        case plainString(nullable: Bool, byteLimit: Int)
         /// A property of a kind without constraints (boolean, datetime, date, time).
         case unconstrained(Kind, nullable: Bool)
         case none
+
+        /// The value written for `result`, or nil when ``OutputRule/finish(_:)`` must decide.
+        @inline(__always)
+        func finish(_ result: Value?) -> Value?? {
+            switch self {
+            case .plainString(let nullable, let byteLimit):
+                switch result {
+                case nil, .null?, .json(.null)?: return .some(nullable ? .null : nil)
+                case .string(let text)? where text.utf8.count <= byteLimit: return .some(result)
+                default: return nil
+                }
+            case .unconstrained(let kind, let nullable):
+                switch result {
+                case nil, .null?, .json(.null)?: return .some(nullable ? .null : nil)
+                case let value? where value.kind == kind: return .some(value)
+                default: return nil
+                }
+            case .none:
+                return nil
+            }
+        }
     }
 
     let outPath: String
     let property: Property
     /// A literal string is constant: an empty one is kept as "" where a computed one becomes null.
     let isConstant: Bool
-    let requirement: OutputLayout.Requirement
     private let pattern: StringPattern?
-    private let shortcut: Shortcut
+    let shortcut: Shortcut
 
     init(outPath: String, property: Property, isConstant: Bool) {
         self.outPath = outPath
         self.property = property
         self.isConstant = isConstant
-        self.requirement = OutputLayout.Requirement(property)
         switch property.type {
         case .string(let t):
             pattern = t.pattern.map(StringPattern.init)
-            shortcut = t.pattern == nil && t.values == nil ? .plainString(nullable: property.nullable) : .none
+            let byteLimit = min(t.maxLength ?? Int.max, t.maxBytes ?? Int.max)
+            shortcut = t.pattern == nil && t.values == nil ? .plainString(nullable: property.nullable, byteLimit: byteLimit) : .none
         case .boolean, .datetime, .date, .time:
             pattern = nil
             shortcut = .unconstrained(property.type.kind, nullable: property.nullable)
@@ -50,29 +72,7 @@ struct OutputRule: Sendable {
     /// The value written to the property for an expression's result, or nil when the property is
     /// left out.
     func finish(_ result: Value?) throws(ValueError) -> Value? {
-        switch shortcut {
-        case .plainString(let nullable):
-            switch result {
-            case nil, .null?, .json(.null)?:
-                return nullable ? .null : nil
-            case .string(let text)?:
-                if case .string(let t) = property.type { try Constraints.check(string: text, t, pattern: nil) }
-                return result
-            default:
-                break
-            }
-        case .unconstrained(let kind, let nullable):
-            switch result {
-            case nil, .null?, .json(.null)?:
-                return nullable ? .null : nil
-            case let value? where value.kind == kind:
-                return value
-            default:
-                break
-            }
-        case .none:
-            break
-        }
+        if let decided = shortcut.finish(result) { return decided }
         return try general(result)
     }
 
