@@ -95,19 +95,31 @@ struct TextBuilder {
         return text
     }
 
-    /// Lower- or upper-cases the ASCII bytes from `start` on in place; false (and nothing changed)
-    /// when a byte is not ASCII, since other scripts need the Unicode case mappings of `String`.
+    /// Lower- or upper-cases the ASCII bytes from `start` on in place; false when a byte is not
+    /// ASCII, since other scripts need the Unicode case mappings of `String`. Changing the ASCII
+    /// bytes before that one first is harmless: `String`'s mapping leaves them as they now are.
     mutating func changeASCIICase(from start: Int, upper: Bool) -> Bool {
+        // Eight bytes at a time: adding (0x80 - first) sets the top bit of the bytes at or above
+        // `first`, adding (0x80 - last - 1) that of the bytes above `last`; the bytes in between
+        // differ, and their case bit (0x20) is flipped. No byte carries, as all are below 0x80.
+        let (first, last): (UInt64, UInt64) = upper ? (0x61, 0x7A) : (0x41, 0x5A)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let atOrAboveFirst = ones &* (0x80 &- first)
+        let aboveLast = ones &* (0x80 &- last &- 1)
+        let high = ones &* 0x80
         var index = start
-        while index < count {
-            if base[index] >= 0x80 { return false }
-            index &+= 1
+        while index &+ 8 <= count {
+            let raw = UnsafeRawPointer(base + index)
+            let word = raw.loadUnaligned(as: UInt64.self)
+            if word & high != 0 { return false }
+            let inRange = ((word &+ atOrAboveFirst) ^ (word &+ aboveLast)) & high
+            UnsafeMutableRawPointer(base + index).storeBytes(of: word ^ (inRange >> 2), as: UInt64.self)
+            index &+= 8
         }
-        let (low, high): (UInt8, UInt8) = upper ? (UInt8(ascii: "a"), UInt8(ascii: "z")) : (UInt8(ascii: "A"), UInt8(ascii: "Z"))
-        index = start
         while index < count {
             let byte = base[index]
-            if byte >= low, byte <= high { base[index] = byte ^ 0x20 }
+            if byte >= 0x80 { return false }
+            if UInt64(byte) >= first, UInt64(byte) <= last { base[index] = byte ^ 0x20 }
             index &+= 1
         }
         return true
