@@ -152,6 +152,14 @@ import Testing
         ("upper(first_name)", #""ADA""#),
         ("upper(greek)", #""ΑΒΓ""#),
         ("lower('ÀÉÎ')", #""àéî""#),
+        // ASCII is changed eight bytes at a time: the letters around the ranges' edges, and a
+        // non-ASCII letter after an already changed word.
+        ("lower(mixed)", #""hello world foo-bar""#),
+        ("upper(mixed)", #""HELLO WORLD FOO-BAR""#),
+        ("lower('@AZ[`az{ @AZ[`az{ Z')", #""@az[`az{ @az[`az{ z""#),
+        ("upper('@AZ[`az{ @AZ[`az{ z')", #""@AZ[`AZ{ @AZ[`AZ{ Z""#),
+        ("lower('ABCDEFGHIJÀÉÎ')", #""abcdefghijàéî""#),
+        ("upper(first_name ' abcdefgh ' greek)", #""ADA ABCDEFGH ΑΒΓ""#),
         ("lower(nothing)", "null"),
         ("upper(missing)", "null"),
         ("upper(traits.nul)", "null"),

@@ -78,6 +78,60 @@ import Testing
                 == "error: «\(String(repeating: "x", count: 60))…» exceeds the 255-char limit while mapping to «email»")
     }
 
+    /// outSchema of the unmapped-required rows: `b` required to create, `c` to update, `contact`
+    /// holding a leaf required to create.
+    static let requiredOutSchema = MappingHarness.schema(
+        """
+        [{"name":"a","type":{"kind":"string"},"nullable":true},
+         {"name":"b","type":{"kind":"string"},"createRequired":true,"nullable":true},
+         {"name":"c","type":{"kind":"string"},"updateRequired":true},
+         {"name":"contact","type":{"kind":"object","properties":[
+            {"name":"first","type":{"kind":"string"}},
+            {"name":"email","type":{"kind":"string"},"createRequired":true}]}},
+         {"name":"meta","type":{"kind":"object","properties":[{"name":"x","type":{"kind":"string"}}]},"updateRequired":true}]
+        """)
+
+    /// Unmapped required properties count as not produced: (mapping, matching.out, action, expected
+    /// user JSON or `error: <fragment>`).
+    static let unmappedRequiredRows: [([(String, String)], String?, MappingAction, String)] = [
+        ([("a", "first_name"), ("contact.email", "email"), ("c", "last_name")], nil, .create,
+         "error: «b» is required to create a user, but the mapping does not map it"),
+        ([("a", "first_name"), ("contact.email", "email"), ("c", "last_name"), ("meta.x", "email")], nil, .update,
+         #"{"a":"Ada","c":"Lovelace","contact":{"email":"ada@example.com"},"meta":{"x":"ada@example.com"}}"#),
+        ([("a", "first_name")], nil, .either, #"{"a":"Ada"}"#),
+        ([("b", "first_name"), ("contact.email", "email")], nil, .create, #"{"b":"Ada","contact":{"email":"ada@example.com"}}"#),
+        ([("b", "first_name"), ("contact.email", "email")], nil, .update,
+         "error: «c» is required to update a user, but the mapping does not map it"),
+        ([("b", "first_name"), ("c", "last_name"), ("contact.email", "email")], nil, .update,
+         "error: «meta» is required to update a user, but the mapping does not map it"),
+        // A nullable required property mapped to null is written as null; unmapped, it is missing.
+        ([("b", "nothing"), ("contact.email", "email")], nil, .create, #"{"b":null,"contact":{"email":"ada@example.com"}}"#),
+        // A leaf required under a parent object, whether the parent is partly mapped or not at all.
+        ([("b", "first_name"), ("contact.first", "first_name")], nil, .create,
+         "error: «contact.email» is required to create a user, but the mapping does not map it"),
+        ([("b", "first_name")], nil, .create, "error: «contact.email» is required to create a user"),
+        ([("b", "first_name")], nil, .update, "error: «c» is required to update a user"),
+        // The engine writes matching.out on create, so it is not required of the mapping.
+        ([("a", "first_name"), ("contact.email", "email")], "b", .create, #"{"a":"Ada","contact":{"email":"ada@example.com"}}"#),
+        ([("b", "first_name")], "contact.email", .create, #"{"b":"Ada"}"#),
+        // A required object whose mapped members all give nothing is not produced either.
+        ([("b", "first_name"), ("c", "last_name"), ("contact.email", "email"), ("meta.x", "nothing")], nil, .update,
+         "error: «meta» is required to update a user, but the mapping gives it no value"),
+    ]
+
+    @Test(arguments: unmappedRequiredRows)
+    func unmappedRequiredProperties(_ mapping: [(String, String)], _ matchingOut: String?, _ action: MappingAction, _ expected: String) throws {
+        let compiled = try CompiledMapping(
+            mapping.map { Transformation.MappingEntry(path: $0.0, expression: $0.1) }, inSchema: MappingHarness.inSchema,
+            outSchema: Self.requiredOutSchema, matchingOut: matchingOut)
+        let outcome: String
+        switch compiled.evaluate(MappingHarness.profile, action: action) {
+        case .success(let user): outcome = JSONWriter.string(Value.object(user).json)
+        case .failure(let error): outcome = "error: " + error.message
+        }
+        #expect(MappingHarness.matches(outcome, expected), "\(mapping) \(action): \(outcome)")
+    }
+
     static let outSchema = MappingHarness.schema(
         """
         [{"name":"name","type":{"kind":"string"},"nullable":true},

@@ -23,23 +23,16 @@ public enum MappingAction: Hashable, Sendable {
 /// }
 /// ```
 public struct CompiledMapping: Sendable {
-    struct Entry: Sendable {
-        var outPath: String
-        var path: PropertyPath
-        var property: Property
-        var node: Node
-        /// A literal string is constant: an empty one is kept as "" where a computed one becomes null.
-        var isConstant: Bool
-    }
-
-    /// The output in outSchema order: a leaf is one mapped property, an object groups nested ones.
-    indirect enum Output: Sendable {
-        case leaf(name: String, entry: Int)
-        case object(name: String, children: [Output])
-    }
-
-    let entries: [Entry]
-    let output: [Output]
+    /// The expressions, lowered to plain instructions; `roots[entry]` is the root of each one.
+    let program: MappingProgram
+    let roots: [Int32]
+    /// How each entry's result is written, in entry order.
+    let rules: [OutputRule]
+    /// `rules[entry].shortcut`, apart so that the common case copies no rule.
+    let shortcuts: [OutputRule.Shortcut]
+    let layout: OutputLayout
+    /// The schema of the rows the slots index.
+    let rowSchema: ObjectType
     /// The top-level property count of the rows the slots index.
     let rowWidth: Int
 
@@ -58,7 +51,10 @@ public struct CompiledMapping: Sendable {
         let checker = TypeChecker(inSchema: inSchema, rowSchema: rowSchema)
         let matching = matchingOut.flatMap { PropertyPath(parsing: $0) }
         var issues: [Diagnostic] = []
-        var entries: [Entry] = []
+        var program = MappingProgram()
+        var roots: [Int32] = []
+        var rules: [OutputRule] = []
+        var outPaths: [PropertyPath] = []
         var paths: [(PropertyPath, Int)] = []
         for item in mapping {
             let here = JSONPath.member(base, item.path)
@@ -81,7 +77,7 @@ public struct CompiledMapping: Sendable {
                         report("output paths \"\(short)\" and \"\(long)\" overlap: one may not be a prefix of another")
                     }
                 }
-                paths.append((outPath, entries.count))
+                paths.append((outPath, rules.count))
             } else {
                 report("\"\(item.path)\" is not a valid output path")
             }
@@ -104,23 +100,28 @@ public struct CompiledMapping: Sendable {
                 continue
             }
             let isConstant: Bool
+            if case .constant = node { isConstant = true } else { isConstant = false }
+            let rule = OutputRule(outPath: item.path, property: property, isConstant: isConstant)
             if case .constant(let value) = node {
-                isConstant = true
                 // A literal that can never fit its property is a mistake in the pipeline, not in the data.
                 do {
-                    _ = try CompiledMapping.finish(value, property: property, isConstant: true)
+                    _ = try rule.finish(value)
                 } catch {
                     report(error.message)
                     continue
                 }
-            } else {
-                isConstant = false
             }
-            entries.append(Entry(outPath: item.path, path: parsedPath, property: property, node: node, isConstant: isConstant))
+            roots.append(program.lower(node))
+            rules.append(rule)
+            outPaths.append(parsedPath)
         }
         if !issues.isEmpty { throw ValidationError(issues) }
-        self.entries = entries
-        self.output = CompiledMapping.plan(outSchema, prefix: [], entries.enumerated().map { ($0.element.path, $0.offset) })
+        self.program = program
+        self.roots = roots
+        self.rules = rules
+        self.shortcuts = rules.map(\.shortcut)
+        self.layout = OutputLayout(outSchema, mapped: outPaths, matchingOut: matching)
+        self.rowSchema = rowSchema
         self.rowWidth = rowSchema.properties.count
     }
 
@@ -136,101 +137,87 @@ public struct CompiledMapping: Sendable {
         return nil
     }
 
-    private static func plan(_ schema: ObjectType, prefix: [String], _ paths: [(PropertyPath, Int)]) -> [Output] {
-        var out: [Output] = []
-        for property in schema.properties {
-            let here = prefix + [property.name]
-            if let (_, entry) = paths.first(where: { $0.0.components == here }) {
-                out.append(.leaf(name: property.name, entry: entry))
-            } else if case .object(let nested) = property.type, paths.contains(where: { $0.0.components.starts(with: here) }) {
-                out.append(.object(name: property.name, children: plan(nested, prefix: here, paths)))
-            }
-        }
-        return out
-    }
-
     /// Maps row `row` of `batch`, whose schema must be the `profileSchema` given at compile time.
     public func evaluate(_ batch: ProfileBatch, row: Int, action: MappingAction) -> Result<ValueObject, MappingError> {
         guard batch.width == rowWidth else {
             return .failure(MappingError(property: "", message: "the profile batch has \(batch.width) properties but the mapping was compiled for \(rowWidth)"))
         }
-        return run(BatchRow(batch: batch, row: row), action)
+        let row = BatchRow(batch: batch, row: row)
+        return TextBuilder.with { (text: inout TextBuilder) -> Result<ValueObject, MappingError> in
+            do throws(MappingError) {
+                return .success(ValueObject(try assemble(0, layout.topCount, row, action, &text)))
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 
     /// Maps one profile given as an object (top-level properties looked up by name), as `preview`
     /// and tests do.
     public func evaluate(_ profile: ValueObject, action: MappingAction) -> Result<ValueObject, MappingError> {
-        run(profile, action)
-    }
-
-    private func run<Row: MappingRow>(_ row: Row, _ action: MappingAction) -> Result<ValueObject, MappingError> {
-        do throws(MappingError) {
-            return .success(ValueObject(try assemble(output, row, action)))
-        } catch {
-            return .failure(error)
+        // A one-row batch stores every value as it is, so the profile reads exactly as the object.
+        var batch = ProfileBatch(schema: rowSchema)
+        let row = batch.appendRow(record: 1, line: 1)
+        for (slot, property) in rowSchema.properties.enumerated() {
+            batch[row, slot] = profile[property.name]
         }
+        return evaluate(batch, row: row, action: action)
     }
 
-    private func assemble<Row: MappingRow>(_ nodes: [Output], _ row: Row, _ action: MappingAction) throws(MappingError) -> [(key: String, value: Value)] {
+    /// The members of the output object `layout.members[first ..< first + count]`.
+    private func assemble(
+        _ first: Int32, _ count: Int32, _ row: BatchRow, _ action: MappingAction, _ text: inout TextBuilder
+    ) throws(MappingError) -> [(key: String, value: Value)] {
         var members: [(key: String, value: Value)] = []
-        members.reserveCapacity(nodes.count)
-        for node in nodes {
-            switch node {
-            case .leaf(let name, let index):
-                let entry = entries[index]
+        members.reserveCapacity(Int(count))
+        for index in Int(first)..<Int(first + count) {
+            switch layout.members[index] {
+            case .mapped(let entry):
+                let entry = Int(entry)
                 let result: Value?
                 do {
-                    result = try CompiledMapping.finish(try Evaluator.evaluate(entry.node, row), property: entry.property, isConstant: entry.isConstant)
+                    let value = try program.value(roots[entry], row, &text)
+                    if let decided = shortcuts[entry].finish(value) {
+                        result = decided
+                    } else {
+                        result = try rules[entry].finish(value)
+                    }
                 } catch {
-                    throw MappingError(property: entry.outPath, valueError: error)
+                    throw MappingError(property: rules[entry].outPath, valueError: error)
                 }
                 if let result {
-                    members.append((name, result))
+                    members.append((layout.names[index], result))
                 } else {
-                    let property = entry.property
-                    if action == .create, property.createRequired {
-                        throw MappingError(property: entry.outPath, message: "«\(entry.outPath)» is required to create a user, but the mapping gives it no value")
-                    }
-                    if action == .update, property.updateRequired {
-                        throw MappingError(property: entry.outPath, message: "«\(entry.outPath)» is required to update a user, but the mapping gives it no value")
-                    }
+                    try require(layout.requirements[index], action, rules[entry].outPath, "the mapping gives it no value")
                 }
-            case .object(let name, let children):
-                let nested = try assemble(children, row, action)
-                if !nested.isEmpty { members.append((name, .object(ValueObject(nested)))) }
+            case .object(let childFirst, let childCount, let requirement):
+                let nested = try assemble(childFirst, childCount, row, action, &text)
+                if nested.isEmpty {
+                    try require(requirement, action, layout.paths[index], "the mapping gives it no value")
+                } else {
+                    members.append((layout.names[index], .object(ValueObject(nested))))
+                }
+            case .unmapped(let requirement):
+                try require(requirement, action, layout.paths[index], "the mapping does not map it")
             }
         }
         return members
     }
 
-    /// The value written to `property` for an expression's result, or nil when the property is left
-    /// out; applies the null rules of DESIGN section 7, then the conversion. Transformation
-    /// functions finish their outputs here too, so both transformations convert alike.
+    /// Fails the profile when a property the action requires is not written.
+    private func require(_ requirement: OutputLayout.Requirement, _ action: MappingAction, _ path: String, _ why: String) throws(MappingError) {
+        if action == .create, requirement.create {
+            throw MappingError(property: path, message: "«\(path)» is required to create a user, but \(why)")
+        }
+        if action == .update, requirement.update {
+            throw MappingError(property: path, message: "«\(path)» is required to update a user, but \(why)")
+        }
+    }
+
+    /// The value written to `property` for a transformation's result, or nil when the property is
+    /// left out: the null rules of DESIGN section 7, then the conversion and constraint checks.
+    /// Transformation functions finish their outputs here too, so both transformations convert alike.
     public static func finish(_ result: Value?, property: Property, isConstant: Bool) throws(ValueError) -> Value? {
-        let kind = property.type.kind
-        guard var value = result, !value.isNull else {
-            if kind == .json { return .json(.null) }
-            return property.nullable ? .null : nil
-        }
-        if value == .json(.null), kind != .json {
-            return property.nullable ? .null : nil
-        }
-        if property.nullable {
-            var empty = false
-            switch value {
-            case .string(let text), .json(.string(let text)): empty = text.isEmpty
-            default: break
-            }
-            if empty {
-                if !isConstant, kind != .string, kind != .json { return .null }
-                if case .string(let t) = property.type {
-                    if let values = t.values, !values.contains("") { return .null }
-                    if t.values == nil, t.pattern != nil, (try? Constraints.check(string: "", StringType(pattern: t.pattern))) == nil { return .null }
-                }
-            }
-        }
-        if case .json = value, kind == .json { return value }
-        value = try Conversion.convert(value, to: property.type)
-        return value
+        try OutputRule(outPath: property.name, property: property, isConstant: isConstant).finish(result)
     }
 }

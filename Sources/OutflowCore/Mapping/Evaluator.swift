@@ -1,5 +1,4 @@
-/// A profile as the evaluator reads it: the value of a top-level property by slot (batch rows)
-/// or by name (a profile object).
+/// A profile as the evaluator reads it: the value of a top-level property by slot.
 protocol MappingRow {
     func value(slot: Int, name: String) -> Value?
 }
@@ -11,10 +10,6 @@ struct BatchRow: MappingRow {
 
     @inline(__always)
     func value(slot: Int, name: String) -> Value? { batch[row, slot] }
-}
-
-extension ValueObject: MappingRow {
-    func value(slot: Int, name: String) -> Value? { self[name] }
 }
 
 /// Evaluates type-checked nodes against one profile.
@@ -74,7 +69,7 @@ enum Evaluator {
     }
 
     /// True, false, or nil for null; JSON booleans count, anything else is an error.
-    private static func truth(_ value: Value?, _ function: MappingFunction) throws(ValueError) -> Bool? {
+    static func truth(_ value: Value?, _ function: MappingFunction) throws(ValueError) -> Bool? {
         switch value {
         case nil, .null?, .json(.null)?: return nil
         case .boolean(let flag)?, .json(.bool(let flag))?: return flag

@@ -1,6 +1,11 @@
 /// Checks a value against the constraints of its type, with messages that name the value and rule.
 public enum Constraints {
     public static func check(string text: String, _ t: StringType) throws(ValueError) {
+        try check(string: text, t, pattern: t.pattern.map(StringPattern.compiled))
+    }
+
+    /// The same check with the type's pattern already compiled, as a compiled mapping keeps it.
+    static func check(string text: String, _ t: StringType, pattern: StringPattern?) throws(ValueError) {
         if let maxLength = t.maxLength {
             // Count runes only when the byte count could exceed the limit.
             if text.utf8.count > maxLength, text.unicodeScalars.count > maxLength {
@@ -13,11 +18,10 @@ public enum Constraints {
         if let values = t.values, !values.contains(text) {
             throw ValueError("\(ValueError.quote(text)) is not one of the allowed values (\(values.map { "\"\($0)\"" }.joined(separator: ", ")))")
         }
-        if let pattern = t.pattern {
-            let regex: Regex<AnyRegexOutput>
-            do { regex = try Regex(pattern) } catch { throw ValueError("invalid pattern \(pattern)") }
-            if (try? regex.wholeMatch(in: text)) == nil {
-                throw ValueError("\(ValueError.quote(text)) does not match the pattern \(pattern)")
+        if let pattern {
+            guard pattern.isValid else { throw ValueError("invalid pattern \(pattern.source)") }
+            if !pattern.wholeMatches(text) {
+                throw ValueError("\(ValueError.quote(text)) does not match the pattern \(pattern.source)")
             }
         }
     }
