@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "OutflowCore", targets: ["OutflowCore"]),
         .library(name: "OutflowSources", targets: ["OutflowSources"]),
         .library(name: "OutflowWorkspace", targets: ["OutflowWorkspace"]),
+        .library(name: "OutflowHTTP", targets: ["OutflowHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,8 @@ let package = Package(
             dependencies: ["OutflowCore", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "OutflowSources", dependencies: ["OutflowCore"]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "OutflowHTTP", dependencies: ["CCurl"]),
         .executableTarget(
             name: "outflow",
             dependencies: [
@@ -34,5 +37,6 @@ let package = Package(
         .testTarget(name: "OutflowSourcesTests", dependencies: ["OutflowSources", "OutflowCore"]),
         .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
+        .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
     ]
 )
