@@ -56,9 +56,7 @@ final class CurlEventLoop: @unchecked Sendable {
         multi = curl_multi_init()
         self.settings = settings
         _ = outflow_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        if let limit = settings.maxIdleConnections {
-            _ = outflow_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)
-        }
+        _ = outflow_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, settings.maxIdleConnections))
         let thread = Thread { [self] in run() }
         thread.name = "outflow-http"
         thread.start()

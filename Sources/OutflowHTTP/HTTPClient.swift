@@ -38,14 +38,15 @@ public final class HTTPClient: HTTPTransport {
         }
         public var connectTimeout: Duration
         public var userAgent: String
-        /// The size of the idle-connection cache; nil keeps libcurl's default (grows with concurrency).
-        public var maxIdleConnections: Int?
+        /// How many connections stay open for reuse. libcurl's default (4 x the transfers in progress)
+        /// shrinks as a wave of requests drains and closes connections the next wave will need.
+        public var maxIdleConnections: Int
 
         public init(
             allowHosts: Set<String>? = nil,
             connectTimeout: Duration = .seconds(10),
             userAgent: String = "Outflow",
-            maxIdleConnections: Int? = nil
+            maxIdleConnections: Int = 256
         ) {
             self.allowHosts = allowHosts.map { Set($0.map(CurlURL.normalizedHost)) }
             self.connectTimeout = connectTimeout

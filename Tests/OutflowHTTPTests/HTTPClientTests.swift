@@ -1,0 +1,192 @@
+import Foundation
+import OutflowHTTP
+import Testing
+
+@Suite("HTTPClient against a local server")
+struct HTTPClientTests {
+    /// A 20 KB JSON document: a batch of 100 users, the size the engine posts.
+    static let batchJSON: [UInt8] = {
+        let users = (0..<100).map { index in
+            #"{"email":"user\#(index)@example.com","firstname":"Ada\#(index)","lastname":"Lovelace","plan":"pro","score":\#(index * 7)}"#
+        }
+        var json = #"{"inputs":["# + users.joined(separator: ",") + "]}"
+        while json.utf8.count < 20_000 { json += " " }
+        return Array(json.utf8)
+    }()
+
+    @Test("POST of a 20 KB JSON body and its echo come back intact, headers both ways")
+    func postRoundTrip() async throws {
+        try await withServer(script: { request, _ in
+            ScriptedResponse(
+                status: 201,
+                headers: [("Content-Type", "application/json"), ("X-Echo-Trace", request.header("X-Trace") ?? "missing")],
+                body: request.body
+            )
+        }) { server in
+            let client = HTTPClient()
+            var request = HTTPRequest(method: .post, url: server.origin + "/crm/v3/objects/contacts/batch/create")
+            request.headers["Content-Type"] = "application/json"
+            request.headers["X-Trace"] = "abc-123"
+            request.body = Self.batchJSON
+            let response = try await client.send(request)
+            #expect(response.status == 201)
+            #expect(response.body == Self.batchJSON)
+            #expect(response.headers["x-echo-trace"] == "abc-123")
+            #expect(response.headers["CONTENT-TYPE"] == "application/json")
+            let received = try #require(server.requests.first)
+            #expect(received.method == "POST")
+            #expect(received.path == "/crm/v3/objects/contacts/batch/create")
+            #expect(received.header("Content-Type") == "application/json")
+            #expect(received.header("Expect") == nil)
+            #expect(received.body.count == Self.batchJSON.count)
+        }
+    }
+
+    @Test("GET, PUT, PATCH and DELETE send their method; a body-less GET sends no body")
+    func methods() async throws {
+        try await withServer(script: { request, _ in .status(200, body: "\(request.method) \(request.body.count)") }) { server in
+            let client = HTTPClient()
+            for method in [HTTPMethod.get, .put, .patch, .delete] {
+                let body: [UInt8]? = method == .get || method == .delete ? nil : Array("{}".utf8)
+                let response = try await client.send(HTTPRequest(method: method, url: server.origin + "/x", body: body))
+                #expect(response.text == "\(method.rawValue) \(body?.count ?? 0)")
+            }
+        }
+    }
+
+    @Test("sequential requests reuse one kept-alive connection")
+    func keepAlive() async throws {
+        try await withServer { server in
+            let client = HTTPClient()
+            for _ in 0..<50 {
+                let response = try await client.send(HTTPRequest(url: server.origin + "/ping"))
+                #expect(response.status == 200)
+            }
+            #expect(server.requests.count == 50)
+            #expect(server.connectionsAccepted == 1)
+        }
+    }
+
+    @Test("100 concurrent requests all complete, and a second wave reuses the connections")
+    func concurrent() async throws {
+        try await withServer(script: { request, _ in ScriptedResponse(status: 200, body: Array(request.path.utf8), delay: 0.01) }) { server in
+            let client = HTTPClient()
+            for wave in 0..<2 {
+                let paths = try await withThrowingTaskGroup(of: String.self) { group in
+                    for index in 0..<100 {
+                        group.addTask { try await client.send(HTTPRequest(url: server.origin + "/u/\(index)")).text }
+                    }
+                    return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+                }
+                #expect(paths == Set((0..<100).map { "/u/\($0)" }), "wave \(wave)")
+            }
+            #expect(server.requests.count == 200)
+            #expect(server.connectionsAccepted <= 100)
+        }
+    }
+
+    @Test("a server slower than the request timeout gives .timeout after the request was sent")
+    func timeout() async throws {
+        try await withServer(script: { _, _ in ScriptedResponse(status: 200, delay: 2) }) { server in
+            let client = HTTPClient()
+            let started = Date()
+            let error = await #expect(throws: HTTPError.self) {
+                try await client.send(HTTPRequest(url: server.origin + "/slow", timeout: .milliseconds(300)))
+            }
+            #expect(Date().timeIntervalSince(started) < 1.5)
+            guard case .timeout(let url, let sent, _) = error else {
+                Issue.record("expected a timeout, got \(String(describing: error))")
+                return
+            }
+            #expect(sent)
+            #expect(url == server.origin + "/slow")
+        }
+    }
+
+    @Test("nobody listening gives .connectionRefused, not sent")
+    func connectionRefused() async throws {
+        let port = try closedLoopbackPort()
+        let error = await #expect(throws: HTTPError.self) {
+            try await HTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/x"))
+        }
+        guard case .connectionRefused(let url, _) = error else {
+            Issue.record("expected connection refused, got \(String(describing: error))")
+            return
+        }
+        #expect(url == "http://127.0.0.1:\(port)/x")
+        #expect(error?.mayHaveReachedServer == false)
+    }
+
+    @Test("a connection closed after the request, without an answer, gives .connectionReset (sent)")
+    func closedWithoutAnswer() async throws {
+        try await withServer(script: { _, _ in ScriptedResponse(action: .closeWithoutResponse) }) { server in
+            let error = await #expect(throws: HTTPError.self) {
+                try await HTTPClient().send(HTTPRequest(method: .post, url: server.origin + "/create", body: Array("{}".utf8)))
+            }
+            guard case .connectionReset(_, let sent, _) = error else {
+                Issue.record("expected a reset, got \(String(describing: error))")
+                return
+            }
+            #expect(sent)
+        }
+    }
+
+    @Test("a host outside allowHosts is refused before anything is sent")
+    func allowHosts() async throws {
+        try await withServer { server in
+            let client = HTTPClient(configuration: .init(allowHosts: ["LOCALHOST", "api.hubapi.com"]))
+            let error = await #expect(throws: HTTPError.self) {
+                try await client.send(HTTPRequest(url: server.origin + "/x"))
+            }
+            #expect(error == .hostNotAllowed(host: "127.0.0.1", url: server.origin + "/x"))
+            #expect(server.connectionsAccepted == 0)
+            let allowed = try await client.send(HTTPRequest(url: "http://localhost:\(server.port)/x"))
+            #expect(allowed.status == 200)
+            // The userinfo trick must not smuggle another host past the check.
+            let smuggled = await #expect(throws: HTTPError.self) {
+                try await client.send(HTTPRequest(url: "http://localhost@127.0.0.1:\(server.port)/x"))
+            }
+            #expect(smuggled == .hostNotAllowed(host: "127.0.0.1", url: "http://***@127.0.0.1:\(server.port)/x"))
+            #expect(server.requests.count == 1)
+        }
+    }
+
+    @Test("error messages carry no Authorization value, userinfo or secret query value")
+    func redactedErrors() async throws {
+        let port = try closedLoopbackPort()
+        var request = HTTPRequest(url: "http://admin:hunter22@127.0.0.1:\(port)/v1/users?api_key=sk_live_123456&limit=5")
+        request.headers["Authorization"] = "Bearer pat-na1-secret-token"
+        let error = await #expect(throws: HTTPError.self) { try await HTTPClient().send(request) }
+        let message = try #require(error).description
+        for secret in ["hunter22", "admin", "sk_live_123456", "pat-na1-secret-token"] {
+            #expect(!message.contains(secret), "\(message) leaks \(secret)")
+        }
+        #expect(message.contains("http://***@127.0.0.1:\(port)/v1/users?api_key=***&limit=5"))
+        #expect(!request.description.contains("sk_live_123456"))
+    }
+
+    @Test("an invalid URL or another scheme is refused with .invalidURL")
+    func invalidURL() async throws {
+        for url in ["not a url", "ftp://example.com/file", "file:///etc/passwd"] {
+            let error = await #expect(throws: HTTPError.self) { try await HTTPClient().send(HTTPRequest(url: url)) }
+            guard case .invalidURL = error else {
+                Issue.record("\(url): expected invalidURL, got \(String(describing: error))")
+                continue
+            }
+        }
+    }
+
+    @Test("cancelling the task cancels the request in flight")
+    func cancellation() async throws {
+        try await withServer(script: { _, _ in ScriptedResponse(status: 200, delay: 2) }) { server in
+            let client = HTTPClient()
+            let task = Task { try await client.send(HTTPRequest(url: server.origin + "/slow")) }
+            try await Task.sleep(for: .milliseconds(100))
+            let started = Date()
+            task.cancel()
+            let result = await task.result
+            #expect(Date().timeIntervalSince(started) < 1)
+            #expect(throws: HTTPError.cancelled(url: server.origin + "/slow")) { try result.get() }
+        }
+    }
+}
