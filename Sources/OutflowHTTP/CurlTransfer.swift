@@ -13,6 +13,9 @@ final class CurlTransfer {
     let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The body of a request that must not be re-sent, handed out by the read callback (kept alive here).
+    var requestBody: [UInt8] = []
+    var requestBodyOffset = 0
     var responseHeaders = HTTPHeaders()
     var responseBody: [UInt8] = []
 
@@ -69,15 +72,26 @@ final class CurlTransfer {
             return outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
         }
         let body = request.body ?? []
-        // POSTFIELDS would only borrow the bytes; COPYPOSTFIELDS copies them now, so the Swift array
-        // need not outlive this call. The size must be set first, or libcurl would stop at a zero byte.
         var code = outflow_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-        if code == CURLE_OK {
-            code = body.withUnsafeBytes { bytes in
-                let empty: StaticString = ""
-                let pointer = bytes.baseAddress ?? UnsafeRawPointer(empty.utf8Start)
-                return outflow_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: pointer))
+        if request.isIdempotent {
+            // POSTFIELDS would only borrow the bytes; COPYPOSTFIELDS copies them now, so the Swift array
+            // need not outlive this call. The size must be set first, or libcurl would stop at a zero byte.
+            if code == CURLE_OK {
+                code = body.withUnsafeBytes { bytes in
+                    let empty: StaticString = ""
+                    let pointer = bytes.baseAddress ?? UnsafeRawPointer(empty.utf8Start)
+                    return outflow_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: pointer))
+                }
             }
+        } else {
+            // When a reused connection closes before any answer, libcurl silently sends the request again
+            // on a new one; for a create the server may already have applied, that is a duplicate. A body
+            // read through a callback that cannot rewind turns that hidden resend into an error
+            // (CURLE_SEND_FAIL_REWIND), which the retry policy reports as `outcomeUnknown`.
+            requestBody = body
+            if code == CURLE_OK { code = outflow_easy_setopt_long(easy, CURLOPT_POST, 1) }
+            if code == CURLE_OK { code = outflow_easy_setopt_callback(easy, CURLOPT_READFUNCTION, curlReadBody) }
+            if code == CURLE_OK { code = outflow_easy_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque()) }
         }
         if code == CURLE_OK, method != .post {
             code = outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
@@ -123,7 +137,7 @@ final class CurlTransfer {
         case CURLE_OPERATION_TIMEDOUT:
             return .timeout(url: url, requestSent: mayHaveSent, detail: detail)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM,
-            CURLE_WEIRD_SERVER_REPLY:
+            CURLE_WEIRD_SERVER_REPLY, CURLE_SEND_FAIL_REWIND:
             // Nothing can be received, or fail to be sent, before sending began: the server may have it.
             return .connectionReset(url: url, requestSent: true, detail: detail)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
@@ -178,6 +192,19 @@ private let curlWriteBody: outflow_curl_data_callback = { buffer, size, count, c
     guard let buffer, let context else { return length }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     transfer.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}
+
+/// CURLOPT_READFUNCTION: hands out the body of a non-idempotent request (see `configureMethod`).
+private let curlReadBody: outflow_curl_data_callback = { buffer, size, count, context in
+    guard let buffer, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = min(size * count, transfer.requestBody.count - transfer.requestBodyOffset)
+    guard length > 0 else { return 0 }
+    transfer.requestBody.withUnsafeBytes { bytes in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.requestBodyOffset, byteCount: length)
+    }
+    transfer.requestBodyOffset += length
     return length
 }
 

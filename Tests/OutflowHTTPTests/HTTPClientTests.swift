@@ -131,6 +131,26 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("a create dropped on a reused connection is not silently re-sent by libcurl")
+    func noHiddenResendOfCreate() async throws {
+        // libcurl re-sends a request on a fresh connection when a reused one closes before any answer;
+        // for a create that may already have been applied, that would be a duplicate.
+        try await withServer(script: { request, _ in
+            request.method == "POST" && request.connection == 0 ? ScriptedResponse(action: .closeWithoutResponse) : .status(200)
+        }) { server in
+            let client = HTTPClient()
+            #expect(try await client.send(HTTPRequest(url: server.origin + "/warm-up")).status == 200)
+            let error = await #expect(throws: HTTPError.self) {
+                try await client.send(HTTPRequest(method: .post, url: server.origin + "/create", body: Array("{}".utf8)))
+            }
+            #expect(error?.mayHaveReachedServer == true)
+            #expect(server.requests.count == 2)
+            // An idempotent request in the same situation may be re-sent: it is harmless.
+            let put = try await client.send(HTTPRequest(method: .put, url: server.origin + "/put", body: Array("{}".utf8)))
+            #expect(put.status == 200)
+        }
+    }
+
     @Test("a host outside allowHosts is refused before anything is sent")
     func allowHosts() async throws {
         try await withServer { server in
