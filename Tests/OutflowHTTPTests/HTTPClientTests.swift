@@ -117,6 +117,34 @@ struct HTTPClientTests {
         #expect(error?.mayHaveReachedServer == false)
     }
 
+    @Test("a name that does not resolve gives .dns, not sent")
+    func dns() async throws {
+        // RFC 6761 reserves .invalid: it never resolves.
+        let error = await #expect(throws: HTTPError.self) {
+            try await HTTPClient().send(HTTPRequest(url: "http://outflow-test.invalid/x", timeout: .seconds(10)))
+        }
+        guard case .dns(let url, _) = error else {
+            Issue.record("expected a DNS failure, got \(String(describing: error))")
+            return
+        }
+        #expect(url == "http://outflow-test.invalid/x")
+    }
+
+    @Test("TLS against a server that does not speak it gives .tls")
+    func tlsFailure() async throws {
+        let server = try TestHTTPServer(rawReply: Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".utf8))
+        defer { server.stop() }
+        do {
+            let error = await #expect(throws: HTTPError.self) {
+                try await HTTPClient().send(HTTPRequest(url: "https://127.0.0.1:\(server.port)/x", timeout: .seconds(5)))
+            }
+            guard case .tls = error else {
+                Issue.record("expected a TLS failure, got \(String(describing: error))")
+                return
+            }
+        }
+    }
+
     @Test("a connection closed after the request, without an answer, gives .connectionReset (sent)")
     func closedWithoutAnswer() async throws {
         try await withServer(script: { _, _ in ScriptedResponse(action: .closeWithoutResponse) }) { server in

@@ -47,6 +47,7 @@ final class TestHTTPServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private let script: Script
+    private let rawReply: [UInt8]?
     private let state = Mutex(State())
 
     private struct State {
@@ -60,8 +61,11 @@ final class TestHTTPServer: @unchecked Sendable {
     var connectionsAccepted: Int { state.withLock { $0.connections } }
     var requests: [ReceivedRequest] { state.withLock { $0.requests } }
 
-    init(script: @escaping Script = { _, _ in .status(200, body: "ok") }) throws {
+    /// - Parameter rawReply: when set, every connection gets these bytes at once and is closed, whatever
+    ///   the client sends (a server that does not speak the client's protocol).
+    init(script: @escaping Script = { _, _ in .status(200, body: "ok") }, rawReply: [UInt8]? = nil) throws {
         self.script = script
+        self.rawReply = rawReply
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var yes: Int32 = 1
@@ -119,6 +123,10 @@ final class TestHTTPServer: @unchecked Sendable {
         defer {
             state.withLock { _ = $0.openSockets.remove(socket) }
             close(socket)
+        }
+        if let rawReply {
+            _ = writeAll(socket, rawReply)
+            return
         }
         var buffer: [UInt8] = []
         while let request = readRequest(socket, buffer: &buffer, connection: connection) {
