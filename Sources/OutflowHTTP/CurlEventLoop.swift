@@ -124,7 +124,7 @@ final class CurlEventLoop: @unchecked Sendable {
             return
         }
         guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
-            submission.continuation.resume(returning: .failure(.transport(url: submission.redactedURL, code: 27, detail: "out of memory")))
+            submission.continuation.resume(returning: .failure(.transport(url: submission.redactedURL, code: Int(CURLE_OUT_OF_MEMORY.rawValue), detail: "out of memory")))
             return
         }
         let transfer = CurlTransfer(submission: submission, easy: easy)

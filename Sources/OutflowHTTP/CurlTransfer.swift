@@ -118,11 +118,11 @@ final class CurlTransfer {
     }
 
     /// The response once libcurl reports the transfer done with `code`.
-    func result(_ code: CURLcode, attempts: Int = 1) -> Result<HTTPResponse, HTTPError> {
+    func result(_ code: CURLcode) -> Result<HTTPResponse, HTTPError> {
         guard code == CURLE_OK else { return .failure(error(code)) }
         var status = 0
         _ = outflow_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, headers: responseHeaders, body: responseBody, attempts: attempts))
+        return .success(HTTPResponse(status: status, headers: responseHeaders, body: responseBody))
     }
 
     private func error(_ code: CURLcode) -> HTTPError {

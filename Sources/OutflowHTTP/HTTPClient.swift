@@ -76,6 +76,9 @@ public final class HTTPClient: HTTPTransport {
         if let allowed = configuration.allowHosts, !allowed.contains(url.host) {
             throw .hostNotAllowed(host: url.host, url: redactedURL)
         }
+        for field in request.headers where Self.hasLineBreak(field.name) || Self.hasLineBreak(field.value) {
+            throw .invalidHeader(url: redactedURL, name: Redaction.scrub(field.name, secrets: [field.value]))
+        }
         if Task.isCancelled { throw .cancelled(url: redactedURL) }
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let flag = CancellationFlag()
@@ -100,5 +103,10 @@ public final class HTTPClient: HTTPTransport {
             loop.cancel(id)
         }
         return try result.get()
+    }
+
+    /// libcurl sends header lines as given, so a value taken from data could otherwise add fields.
+    private static func hasLineBreak(_ text: String) -> Bool {
+        text.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
     }
 }

@@ -7,6 +7,8 @@
 public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The URL could not be parsed or uses a scheme other than http and https.
     case invalidURL(url: String, detail: String)
+    /// A header field name or value holds a line break (it would inject fields); names the field, not its value.
+    case invalidHeader(url: String, name: String)
     /// The host is not in the client's `allowHosts`; nothing was sent (DESIGN 12, `--allow-hosts`).
     case hostNotAllowed(host: String, url: String)
     /// The host name did not resolve; nothing was sent.
@@ -28,7 +30,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var url: String {
         switch self {
-        case .invalidURL(let url, _), .hostNotAllowed(_, let url), .dns(let url, _), .connectionRefused(let url, _),
+        case .invalidURL(let url, _), .invalidHeader(let url, _), .hostNotAllowed(_, let url), .dns(let url, _), .connectionRefused(let url, _),
             .connectionReset(let url, _, _), .timeout(let url, _, _), .tls(let url, _), .cancelled(let url),
             .outcomeUnknown(let url, _), .transport(let url, _, _):
             return url
@@ -38,7 +40,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether the server may have received the request (and acted on it).
     public var mayHaveReachedServer: Bool {
         switch self {
-        case .invalidURL, .hostNotAllowed, .dns, .connectionRefused, .tls, .cancelled: false
+        case .invalidURL, .invalidHeader, .hostNotAllowed, .dns, .connectionRefused, .tls, .cancelled: false
         case .connectionReset(_, let sent, _), .timeout(_, let sent, _): sent
         case .outcomeUnknown, .transport: true
         }
@@ -47,6 +49,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidURL(let url, let detail): "invalid URL \(url): \(detail)"
+        case .invalidHeader(let url, let name): "header \(name) of the request to \(url) holds a line break; not sent"
         case .hostNotAllowed(let host, let url): "host \(host) is not in the allowed hosts; request to \(url) not sent"
         case .dns(let url, let detail): "could not resolve the host of \(url): \(detail)"
         case .connectionRefused(let url, let detail): "could not connect to \(url): \(detail)"

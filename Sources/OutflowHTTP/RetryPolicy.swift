@@ -78,7 +78,7 @@ public struct RetryPolicy: Sendable {
             switch error {
             case .dns, .connectionRefused, .connectionReset, .timeout:
                 if !isIdempotent, error.mayHaveReachedServer { return .outcomeUnknown(reason: error.description) }
-            case .invalidURL, .hostNotAllowed, .tls, .cancelled, .outcomeUnknown, .transport:
+            case .invalidURL, .invalidHeader, .hostNotAllowed, .tls, .cancelled, .outcomeUnknown, .transport:
                 return .stop
             }
         }

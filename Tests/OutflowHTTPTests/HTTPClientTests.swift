@@ -213,6 +213,17 @@ struct HTTPClientTests {
         #expect(!request.description.contains("sk_live_123456"))
     }
 
+    @Test("a header value with a line break is refused before sending")
+    func headerInjection() async throws {
+        try await withServer { server in
+            var request = HTTPRequest(url: server.origin + "/x")
+            request.headers["X-Name"] = "ok\r\nX-Injected: yes"
+            let error = await #expect(throws: HTTPError.self) { try await HTTPClient().send(request) }
+            #expect(error == .invalidHeader(url: server.origin + "/x", name: "X-Name"))
+            #expect(server.connectionsAccepted == 0)
+        }
+    }
+
     @Test("an invalid URL or another scheme is refused with .invalidURL")
     func invalidURL() async throws {
         for url in ["not a url", "ftp://example.com/file", "file:///etc/passwd"] {

@@ -200,9 +200,9 @@ struct RetryPolicyTests {
         }
     }
 
-    @Test("never retried: TLS, host not allowed, invalid URL, cancelled")
+    @Test("never retried: TLS, invalid header, host not allowed, invalid URL, cancelled")
     func neverRetried() {
-        for error in [HTTPError.tls(url: Self.url, detail: ""), .hostNotAllowed(host: "x", url: Self.url), .invalidURL(url: Self.url, detail: ""), .cancelled(url: Self.url)] {
+        for error in [HTTPError.tls(url: Self.url, detail: ""), .invalidHeader(url: Self.url, name: "X"), .hostNotAllowed(host: "x", url: Self.url), .invalidURL(url: Self.url, detail: ""), .cancelled(url: Self.url)] {
             #expect(Self.policy.decide(.failure(error), isIdempotent: true, attempt: 1, waited: 0) == .stop)
         }
     }
