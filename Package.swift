@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "OutflowSources", targets: ["OutflowSources"]),
         .library(name: "OutflowWorkspace", targets: ["OutflowWorkspace"]),
         .library(name: "OutflowFunctions", targets: ["OutflowFunctions"]),
+        .library(name: "OutflowHTTP", targets: ["OutflowHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,8 @@ let package = Package(
             providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]
         ),
         .target(name: "OutflowFunctions", dependencies: ["OutflowCore", "CPython", "CJavaScriptCore"]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "OutflowHTTP", dependencies: ["CCurl"]),
         .executableTarget(
             name: "outflow",
             dependencies: [
@@ -48,5 +51,6 @@ let package = Package(
         .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
         .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
+        .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
     ]
 )

@@ -24,7 +24,10 @@ struct FunctionHostTests {
         let results = function.transform(
             [ValueObject([("s", .string("a"))]), ValueObject([("s", .string("loop"))]), ValueObject([("s", .string("b"))])], action: .either)
         let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed < 1.0, "took \(elapsed) s")
+        // An uninterrupted loop never ends, so any bound proves the interruption; the bound is loose
+        // because tests run in parallel on a 2-core machine (the limit + 0.5 s figure is measured
+        // alone, see docs/functions.md).
+        #expect(elapsed < 3.0, "took \(elapsed) s")
         #expect((try? results[0].get()) == ValueObject([("s", .string("a"))]))
         if case .failure(let error) = results[1] {
             #expect(error.message == "the function ran longer than its 0.5 s limit and was interrupted")
@@ -41,7 +44,7 @@ struct FunctionHostTests {
         let started = Date()
         let message = try? H.function(.python, "while True:\n    pass\n", in: ["s"], out: ["s"], timeout: 0.3)
         #expect(message == nil)
-        #expect(Date().timeIntervalSince(started) < 1.0)
+        #expect(Date().timeIntervalSince(started) < 3.0)
     }
 
     @Test("a Python call blocked in time.sleep fails with the timeout once the sleep returns")
@@ -52,7 +55,7 @@ struct FunctionHostTests {
         let result = H.run(function, ValueObject())
         let elapsed = Date().timeIntervalSince(started)
         #expect(result == "error: the function ran longer than its 0.3 s limit and was interrupted")
-        #expect(elapsed >= 0.8 && elapsed < 1.5)
+        #expect(elapsed >= 0.8 && elapsed < 4.0)
     }
 
     @Test("print and console.log go to the log, not to stdout", arguments: bothLanguages)

@@ -1,0 +1,60 @@
+// Typed wrappers for libcurl's variadic entry points.
+//
+// Swift cannot call C variadic functions, and `curl_easy_setopt` reads its third argument with
+// `va_arg` as the type the option implies (long, pointer, curl_off_t, function pointer). Passing
+// the wrong width is undefined behaviour, so each helper fixes the type at the call site.
+#ifndef OUTFLOW_CCURL_SHIM_H
+#define OUTFLOW_CCURL_SHIM_H
+
+// The gcc type-check macros would wrap curl_easy_setopt in a macro; the helpers below are already typed.
+#define CURL_DISABLE_TYPECHECK 1
+#include <curl/curl.h>
+
+/// The signature of CURLOPT_WRITEFUNCTION and CURLOPT_HEADERFUNCTION.
+typedef size_t (*outflow_curl_data_callback)(char *buffer, size_t size, size_t count, void *userdata);
+
+static inline CURLcode outflow_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode outflow_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode outflow_easy_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode outflow_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode outflow_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode outflow_easy_setopt_url(CURL *handle, CURLoption option, CURLU *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode outflow_easy_setopt_callback(CURL *handle, CURLoption option, outflow_curl_data_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode outflow_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLcode outflow_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLMcode outflow_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+static inline CURLMcode outflow_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+#endif

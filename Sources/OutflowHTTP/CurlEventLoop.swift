@@ -1,0 +1,177 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// What a caller hands to the event loop: the request, already parsed and checked, and where to answer.
+struct CurlSubmission: Sendable {
+    let id: UInt64
+    let request: HTTPRequest
+    let url: CurlURL
+    let redactedURL: String
+    let secrets: [String]
+    let cancelled: CancellationFlag
+    let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+}
+
+/// Set by a task's cancellation handler; read by the loop when the submission is started, which
+/// covers a cancellation that arrives before the loop has seen the request.
+final class CancellationFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
+/// One thread that owns a libcurl multi handle and drives every transfer of a client.
+///
+/// libcurl handles are not thread-safe, so exactly one thread touches them: callers only append to a
+/// mutex-protected inbox and wake the thread with `curl_multi_wakeup`, which interrupts
+/// `curl_multi_poll`. The multi handle keeps the connection cache (keep-alive, HTTP/2 multiplexing)
+/// across transfers, and finished easy handles are reset and reused.
+final class CurlEventLoop: @unchecked Sendable {
+    // `multi` is used by the loop thread, and by callers only for curl_multi_wakeup (documented as
+    // callable from any thread) while holding `inbox`'s lock, before the loop marks itself closed.
+    private let multi: UnsafeMutableRawPointer
+    private let settings: HTTPClient.Configuration
+    private let inbox = Mutex(Inbox())
+
+    private struct Inbox {
+        var operations: [Operation] = []
+        var stopping = false
+        var closed = false
+    }
+
+    private enum Operation {
+        case start(CurlSubmission)
+        case cancel(UInt64)
+    }
+
+    // Loop-thread state.
+    private var active: [UInt64: CurlTransfer] = [:]
+    private var byHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private static let maxIdleHandles = 512
+
+    init(settings: HTTPClient.Configuration) {
+        CurlGlobal.initialize()
+        multi = curl_multi_init()
+        self.settings = settings
+        _ = outflow_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        _ = outflow_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, settings.maxIdleConnections))
+        let thread = Thread { [self] in run() }
+        thread.name = "outflow-http"
+        thread.start()
+    }
+
+    func submit(_ submission: CurlSubmission) {
+        let accepted = enqueue(.start(submission))
+        if !accepted { submission.continuation.resume(returning: .failure(.cancelled(url: submission.redactedURL))) }
+    }
+
+    func cancel(_ id: UInt64) {
+        _ = enqueue(.cancel(id))
+    }
+
+    /// Fails every request in flight with `.cancelled` and ends the thread.
+    func stop() {
+        inbox.withLock { inbox in
+            guard !inbox.closed, !inbox.stopping else { return }
+            inbox.stopping = true
+            curl_multi_wakeup(multi)
+        }
+    }
+
+    private func enqueue(_ operation: Operation) -> Bool {
+        inbox.withLock { inbox in
+            guard !inbox.closed, !inbox.stopping else { return false }
+            // The loop drains the whole inbox after each wake-up, so one wake-up per batch is enough.
+            let wasEmpty = inbox.operations.isEmpty
+            inbox.operations.append(operation)
+            if wasEmpty { curl_multi_wakeup(multi) }
+            return true
+        }
+    }
+
+    private func run() {
+        var operations: [Operation] = []
+        while true {
+            let stopping = inbox.withLock { inbox in
+                swap(&operations, &inbox.operations)
+                if inbox.stopping { inbox.closed = true }
+                return inbox.stopping
+            }
+            for operation in operations {
+                switch operation {
+                case .start(let submission): start(submission, stopping: stopping)
+                case .cancel(let id): if let transfer = active[id] { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
+                }
+            }
+            operations.removeAll(keepingCapacity: true)
+            if stopping { break }
+            var running: Int32 = 0
+            _ = curl_multi_perform(multi, &running)
+            collectFinished()
+            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        for transfer in Array(active.values) { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
+        for handle in idleHandles { curl_easy_cleanup(handle) }
+        idleHandles.removeAll()
+        curl_multi_cleanup(multi)
+    }
+
+    private func start(_ submission: CurlSubmission, stopping: Bool) {
+        if stopping || submission.cancelled.isSet {
+            submission.continuation.resume(returning: .failure(.cancelled(url: submission.redactedURL)))
+            return
+        }
+        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+            submission.continuation.resume(returning: .failure(.transport(url: submission.redactedURL, code: Int(CURLE_OUT_OF_MEMORY.rawValue), detail: "out of memory")))
+            return
+        }
+        let transfer = CurlTransfer(submission: submission, easy: easy)
+        var code = transfer.configure(submission.request, settings: settings)
+        if code == CURLE_OK, curl_multi_add_handle(multi, easy) != CURLM_OK { code = CURLE_FAILED_INIT }
+        guard code == CURLE_OK else {
+            recycle(easy)
+            submission.continuation.resume(returning: transfer.result(code))
+            return
+        }
+        active[submission.id] = transfer
+        byHandle[easy] = transfer
+    }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                let transfer = byHandle[easy]
+            else { continue }
+            finish(transfer, transfer.result(message.pointee.data.result))
+        }
+    }
+
+    private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, HTTPError>) {
+        _ = curl_multi_remove_handle(multi, transfer.easy)
+        active[transfer.id] = nil
+        byHandle[transfer.easy] = nil
+        recycle(transfer.easy)
+        transfer.continuation.resume(returning: result)
+    }
+
+    /// Keeps a finished easy handle for the next request; reset clears its options but keeps its
+    /// caches, and connections live in the multi handle anyway.
+    private func recycle(_ easy: UnsafeMutableRawPointer) {
+        guard idleHandles.count < Self.maxIdleHandles else {
+            curl_easy_cleanup(easy)
+            return
+        }
+        curl_easy_reset(easy)
+        idleHandles.append(easy)
+    }
+}
+
+/// `curl_global_init` must run once before any other libcurl call and is not thread-safe in every
+/// build; a static let runs it exactly once, under Swift's lazy-global lock.
+enum CurlGlobal {
+    private static let done: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    static func initialize() { _ = done }
+}

@@ -1,0 +1,218 @@
+import CCurl
+
+/// One request in flight: its easy handle's settings, and the response as libcurl delivers it.
+///
+/// Lives only on the event-loop thread; the loop's table of active transfers keeps it alive while
+/// libcurl holds the unretained pointer given to the write and header callbacks.
+final class CurlTransfer {
+    let id: UInt64
+    let easy: UnsafeMutableRawPointer
+    let url: CurlURL
+    let redactedURL: String
+    let secrets: [String]
+    let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The body of a request that must not be re-sent, handed out by the read callback (kept alive here).
+    var requestBody: [UInt8] = []
+    var requestBodyOffset = 0
+    var responseHeaders = HTTPHeaders()
+    var responseBody: [UInt8] = []
+
+    init(submission: CurlSubmission, easy: UnsafeMutableRawPointer) {
+        id = submission.id
+        self.easy = easy
+        url = submission.url
+        redactedURL = submission.redactedURL
+        secrets = submission.secrets
+        continuation = submission.continuation
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(to: 0)
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    /// Sets every option of the request on the (freshly reset) easy handle.
+    func configure(_ request: HTTPRequest, settings: HTTPClient.Configuration) -> CURLcode {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        var code = CURLE_OK
+        func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
+        set(outflow_easy_setopt_url(easy, CURLOPT_CURLU, url.handle))
+        set(outflow_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        // Signals cannot be used from a multi-threaded process; the threaded resolver needs none.
+        set(outflow_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        set(outflow_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
+        // With HTTP/2, wait for a connection that can multiplex rather than opening a second one.
+        set(outflow_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1))
+        set(outflow_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        set(outflow_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
+        set(outflow_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
+        set(outflow_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout)))
+        set(outflow_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout)))
+        set(outflow_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""))
+        set(outflow_easy_setopt_string(easy, CURLOPT_USERAGENT, settings.userAgent))
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        set(outflow_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteBody))
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        set(outflow_easy_setopt_callback(easy, CURLOPT_HEADERFUNCTION, curlWriteHeader))
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        set(configureMethod(request))
+        set(configureHeaders(request))
+        return code
+    }
+
+    private func configureMethod(_ request: HTTPRequest) -> CURLcode {
+        let method = request.method
+        guard request.body != nil || method == .post || method == .put || method == .patch else {
+            if method == .get { return outflow_easy_setopt_long(easy, CURLOPT_HTTPGET, 1) }
+            if method == .head { return outflow_easy_setopt_long(easy, CURLOPT_NOBODY, 1) }
+            return outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
+        }
+        let body = request.body ?? []
+        var code = outflow_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+        if request.isIdempotent {
+            // POSTFIELDS would only borrow the bytes; COPYPOSTFIELDS copies them now, so the Swift array
+            // need not outlive this call. The size must be set first, or libcurl would stop at a zero byte.
+            if code == CURLE_OK {
+                code = body.withUnsafeBytes { bytes in
+                    let empty: StaticString = ""
+                    let pointer = bytes.baseAddress ?? UnsafeRawPointer(empty.utf8Start)
+                    return outflow_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: pointer))
+                }
+            }
+        } else {
+            // When a reused connection closes before any answer, libcurl silently sends the request again
+            // on a new one; for a create the server may already have applied, that is a duplicate. A body
+            // read through a callback that cannot rewind turns that hidden resend into an error
+            // (CURLE_SEND_FAIL_REWIND), which the retry policy reports as `outcomeUnknown`.
+            requestBody = body
+            if code == CURLE_OK { code = outflow_easy_setopt_long(easy, CURLOPT_POST, 1) }
+            if code == CURLE_OK { code = outflow_easy_setopt_callback(easy, CURLOPT_READFUNCTION, curlReadBody) }
+            if code == CURLE_OK { code = outflow_easy_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque()) }
+        }
+        if code == CURLE_OK, method != .post {
+            code = outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
+        }
+        return code
+    }
+
+    private func configureHeaders(_ request: HTTPRequest) -> CURLcode {
+        var lines: [String] = []
+        for field in request.headers {
+            // "Name;" is libcurl's way to send a field with an empty value ("Name:" would remove it).
+            lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
+        }
+        // libcurl sends "Expect: 100-continue" for bodies over 1 KiB and waits a round trip (or a second)
+        // for the interim answer; an empty value suppresses it.
+        if !request.headers.contains("Expect") { lines.append("Expect:") }
+        // Without a type of our own libcurl would label a body as a form; send none rather than a wrong one.
+        if request.body != nil, !request.headers.contains("Content-Type") { lines.append("Content-Type:") }
+        for line in lines {
+            guard let appended = curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
+            headerList = appended
+        }
+        return outflow_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+    }
+
+    /// The response once libcurl reports the transfer done with `code`.
+    func result(_ code: CURLcode) -> Result<HTTPResponse, HTTPError> {
+        guard code == CURLE_OK else { return .failure(error(code)) }
+        var status = 0
+        _ = outflow_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPResponse(status: status, headers: responseHeaders, body: responseBody))
+    }
+
+    private func error(_ code: CURLcode) -> HTTPError {
+        let message = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
+        let detail = Redaction.scrub(message, secrets: secrets)
+        let url = redactedURL
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .dns(url: url, detail: detail)
+        case CURLE_COULDNT_CONNECT:
+            return .connectionRefused(url: url, detail: detail)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timeout(url: url, requestSent: mayHaveSent, detail: detail)
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM,
+            CURLE_WEIRD_SERVER_REPLY, CURLE_SEND_FAIL_REWIND:
+            // Nothing can be received, or fail to be sent, before sending began: the server may have it.
+            return .connectionReset(url: url, requestSent: true, detail: detail)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+            CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_SHUTDOWN_FAILED:
+            return .tls(url: url, detail: detail)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .invalidURL(url: url, detail: detail)
+        default:
+            return .transport(url: url, code: Int(code.rawValue), detail: detail)
+        }
+    }
+
+    /// Whether a connection was open when the transfer failed, so the request may have left. Errs on
+    /// the side of "yes": a create that is wrongly thought sent costs a lookup, the opposite a duplicate.
+    private var mayHaveSent: Bool {
+        var requestSize = 0
+        var localPort = 0
+        var pretransfer: curl_off_t = 0
+        _ = outflow_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &requestSize)
+        _ = outflow_easy_getinfo_long(easy, CURLINFO_LOCAL_PORT, &localPort)
+        _ = outflow_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
+        return requestSize > 0 || localPort > 0 || pretransfer > 0
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+
+    /// Appends one header line; a new status line (after a 100 Continue or a redirect) starts over.
+    func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
+        var bytes = line[...]
+        while let last = bytes.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
+        guard !bytes.isEmpty else { return }
+        if bytes.starts(with: "HTTP/".utf8) {
+            responseHeaders = HTTPHeaders()
+            return
+        }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: bytes[..<colon], as: UTF8.self)
+        var value = bytes[(colon + 1)...]
+        while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { value = value.dropFirst() }
+        while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value = value.dropLast() }
+        responseHeaders.add(name, String(decoding: value, as: UTF8.self))
+    }
+}
+
+/// CURLOPT_WRITEFUNCTION: body bytes arrive here in chunks.
+private let curlWriteBody: outflow_curl_data_callback = { buffer, size, count, context in
+    let length = size * count
+    guard let buffer, let context else { return length }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    transfer.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}
+
+/// CURLOPT_READFUNCTION: hands out the body of a non-idempotent request (see `configureMethod`).
+private let curlReadBody: outflow_curl_data_callback = { buffer, size, count, context in
+    guard let buffer, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = min(size * count, transfer.requestBody.count - transfer.requestBodyOffset)
+    guard length > 0 else { return 0 }
+    transfer.requestBody.withUnsafeBytes { bytes in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.requestBodyOffset, byteCount: length)
+    }
+    transfer.requestBodyOffset += length
+    return length
+}
+
+/// CURLOPT_HEADERFUNCTION: called once per complete header line, status line included.
+private let curlWriteHeader: outflow_curl_data_callback = { buffer, size, count, context in
+    let length = size * count
+    guard let buffer, let context else { return length }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}

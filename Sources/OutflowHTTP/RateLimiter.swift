@@ -1,0 +1,147 @@
+/// A request budget: at most `requests` in any rolling `window` (DESIGN 11: "190 per 10 s").
+public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
+    public var requests: Int
+    public var window: Duration
+
+    public init(_ requests: Int, per window: Duration) {
+        precondition(requests > 0, "a rate limit allows at least one request")
+        self.requests = requests
+        self.window = window
+    }
+
+    public var description: String { "\(requests) per \(window)" }
+}
+
+/// Paces the requests of one connection: a rolling-window limit per endpoint group, a cap on requests
+/// in flight, and pauses the API asks for in its headers.
+///
+/// ```swift
+/// let limiter = RateLimiter(limits: ["default": RateLimit(190, per: .seconds(10)),
+///                                    "search": RateLimit(5, per: .seconds(1))], maxConcurrent: 10)
+/// let permit = try await limiter.acquire(group: "search")
+/// defer { Task { await limiter.release(permit) } }
+/// ```
+///
+/// The window rule is exact, not a token-bucket approximation: the limiter remembers the grant times of
+/// the last N requests of a group and never grants the next one before the oldest of them plus the
+/// window, so no window of that length, wherever it starts, holds more than N grants. The grant time is
+/// reserved when `acquire` is called (in call order, so waiting is fair) and the caller sleeps until it.
+/// Limits belong to a connection and are shared by its pipelines: share one limiter per connection.
+/// An actor, because the state is shared by every task sending through the connection and all access
+/// is from async code.
+public actor RateLimiter {
+    /// Proof of a granted request; give it back with `release` when the response has arrived.
+    public struct Permit: Sendable {
+        public let group: String
+        /// When the request was allowed to go, on the clock's `now()` timeline.
+        public let grantedAt: Double
+    }
+
+    private struct Group {
+        var limit: RateLimit?
+        /// The last `limit.requests` grant times, oldest at `oldest` once full.
+        var grants: [Double] = []
+        var oldest = 0
+        var pausedUntil = -Double.infinity
+        var lastGrant = -Double.infinity
+    }
+
+    private let limits: [String: RateLimit]
+    private let defaultLimit: RateLimit?
+    private let maxConcurrent: Int?
+    private let clock: any HTTPClock
+    private var groups: [String: Group] = [:]
+    private var inFlight = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var firstWaiter = 0
+
+    /// - Parameters:
+    ///   - limits: the limit of each endpoint group by name.
+    ///   - defaultLimit: the limit of groups not named in `limits`; nil leaves them unlimited.
+    ///   - maxConcurrent: requests in flight at once over all groups (Mailchimp: 10); nil for no cap.
+    public init(
+        limits: [String: RateLimit] = [:],
+        defaultLimit: RateLimit? = nil,
+        maxConcurrent: Int? = nil,
+        clock: any HTTPClock = SystemClock()
+    ) {
+        self.limits = limits
+        self.defaultLimit = defaultLimit
+        self.maxConcurrent = maxConcurrent.map { max(1, $0) }
+        self.clock = clock
+    }
+
+    /// Waits for a free slot under the concurrency cap, then until the group's window and any pause allow
+    /// a request. Throws `CancellationError` if the task is cancelled while waiting.
+    public func acquire(group name: String) async throws -> Permit {
+        if let maxConcurrent {
+            if inFlight < maxConcurrent {
+                inFlight += 1
+            } else {
+                // `release` hands its slot straight to the first waiter, so inFlight is not incremented here.
+                await withCheckedContinuation { waiters.append($0) }
+            }
+        }
+        // The slot is taken before the window is reserved: a grant time reserved first could be spent
+        // waiting for a slot, and delayed requests would then bunch up beyond the window's limit.
+        let grantedAt = reserve(name)
+        do {
+            try await clock.sleep(until: grantedAt)
+        } catch {
+            releaseSlot()
+            throw error
+        }
+        return Permit(group: name, grantedAt: grantedAt)
+    }
+
+    /// Returns the permit's concurrency slot.
+    public func release(_ permit: Permit) {
+        releaseSlot()
+    }
+
+    /// Applies the pacing a response asks for (`Retry-After`, `X-HubSpot-RateLimit-*`, reset headers)
+    /// to its group: no request of the group is granted before the wait has passed.
+    public func observe(status: Int, headers: HTTPHeaders, group name: String) {
+        guard let wait = RateLimitSignals.wait(status: status, headers: headers, unixTime: clock.unixTime()), wait > 0 else { return }
+        pause(group: name, for: wait)
+    }
+
+    /// Grants no request of the group for `seconds` from now.
+    public func pause(group name: String, for seconds: Double) {
+        var group = groups[name] ?? Group(limit: limits[name] ?? defaultLimit)
+        group.pausedUntil = max(group.pausedUntil, clock.now() + seconds)
+        groups[name] = group
+    }
+
+    private func reserve(_ name: String) -> Double {
+        var group = groups[name] ?? Group(limit: limits[name] ?? defaultLimit)
+        var grant = max(clock.now(), group.pausedUntil, group.lastGrant)
+        if let limit = group.limit {
+            if group.grants.count < limit.requests {
+                group.grants.append(grant)
+            } else {
+                grant = max(grant, group.grants[group.oldest] + limit.window.seconds)
+                group.grants[group.oldest] = grant
+                group.oldest = (group.oldest + 1) % limit.requests
+            }
+        }
+        group.lastGrant = grant
+        groups[name] = group
+        return grant
+    }
+
+    private func releaseSlot() {
+        guard maxConcurrent != nil else { return }
+        if firstWaiter < waiters.count {
+            let next = waiters[firstWaiter]
+            firstWaiter += 1
+            if firstWaiter == waiters.count {
+                waiters.removeAll(keepingCapacity: true)
+                firstWaiter = 0
+            }
+            next.resume()
+        } else {
+            inFlight -= 1
+        }
+    }
+}
