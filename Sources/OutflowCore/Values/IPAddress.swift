@@ -8,19 +8,18 @@
 public enum IPAddress {
     /// The canonical text of `text` (IPv6 compressed, lower case), or nil when it is not an address.
     public static func canonical(_ text: String) -> String? {
-        var v4 = in_addr()
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         if text.contains("."), !text.contains(":") {
-            guard inet_pton(AF_INET, text, &v4) == 1 else { return nil }
-            return format(AF_INET, &v4, Int(INET_ADDRSTRLEN))
+            var v4 = in_addr()
+            guard inet_pton(AF_INET, text, &v4) == 1,
+                inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count)) != nil
+            else { return nil }
+        } else {
+            var v6 = in6_addr()
+            guard inet_pton(AF_INET6, text, &v6) == 1,
+                inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil
+            else { return nil }
         }
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-        return format(AF_INET6, &v6, Int(INET6_ADDRSTRLEN))
-    }
-
-    private static func format<T>(_ family: Int32, _ address: inout T, _ size: Int) -> String? {
-        var buffer = [CChar](repeating: 0, count: size)
-        guard inet_ntop(family, &address, &buffer, socklen_t(size)) != nil else { return nil }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
