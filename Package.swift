@@ -11,10 +11,12 @@ let package = Package(
         .library(name: "OutflowWorkspace", targets: ["OutflowWorkspace"]),
         .library(name: "OutflowFunctions", targets: ["OutflowFunctions"]),
         .library(name: "OutflowHTTP", targets: ["OutflowHTTP"]),
+        .library(name: "OutflowStore", targets: ["OutflowStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "OutflowCore"),
@@ -36,6 +38,7 @@ let package = Package(
         .target(name: "OutflowFunctions", dependencies: ["OutflowCore", "CPython", "CJavaScriptCore"]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "OutflowHTTP", dependencies: ["CCurl"]),
+        .target(name: "OutflowStore", dependencies: ["OutflowCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "outflow",
             dependencies: [
@@ -52,5 +55,6 @@ let package = Package(
         .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
+        .testTarget(name: "OutflowStoreTests", dependencies: ["OutflowStore"]),
     ]
 )

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+/// The state store of DESIGN section 10: runs, every per-profile error, the export state of each
+/// pipeline, and one run lock per pipeline, in SQLite (`.outflow/state.sqlite` beside the workspace
+/// by default).
+///
+/// Every write is one transaction, so a process killed at any moment leaves the store as it was
+/// before or after a whole batch, never in between: that is what lets a second run finish the job
+/// without losing a profile or creating a user twice.
+///
+/// ```swift
+/// let store = try StateStore(path: ".outflow/state.sqlite")
+/// let run = try store.startRun(pipeline: 101, workspace: "demo", owner: .current())
+/// try store.commitBatch(run: run.id, pipeline: 101, outcomes: outcomes, exported: confirmed)
+/// try store.finishRun(run.id, status: .finished, counts: counts, error: nil)
+/// ```
+public final class StateStore: Sendable {
+    private let queue: DatabaseQueue
+    /// How old a lock's heartbeat may be before another process takes the lock over.
+    public let staleAfter: TimeInterval
+
+    /// Opens (creating it and its folder if needed) the store at `path` and migrates it.
+    public init(path: String, staleAfter: TimeInterval = 30) throws(StoreError) {
+        self.staleAfter = staleAfter
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try StoreMigrations.migrator.migrate(queue)
+        } catch {
+            throw StoreError("cannot open the state store at \(path): \(error)")
+        }
+    }
+
+    /// A store in memory only, for connections to a mock (whose state must not outlive the run).
+    public init(inMemory: Void = (), staleAfter: TimeInterval = 30) throws(StoreError) {
+        self.staleAfter = staleAfter
+        do {
+            queue = try DatabaseQueue()
+            try StoreMigrations.migrator.migrate(queue)
+        } catch {
+            throw StoreError("cannot create an in-memory state store: \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction, mapping database errors to ``StoreError``.
+    func write<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError("cannot \(what): \(error)")
+        }
+    }
+
+    func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.read(body)
+        } catch {
+            throw StoreError("cannot \(what): \(error)")
+        }
+    }
+}
+
+/// A state store that cannot be used: unreadable, locked by another run, or corrupt.
+public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
