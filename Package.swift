@@ -11,10 +11,18 @@ let package = Package(
         .library(name: "OutflowWorkspace", targets: ["OutflowWorkspace"]),
         .library(name: "OutflowFunctions", targets: ["OutflowFunctions"]),
         .library(name: "OutflowHTTP", targets: ["OutflowHTTP"]),
+        .library(name: "OutflowMocks", targets: ["OutflowMocks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Already in Hummingbird's graph; named here because the mocks use their types directly
+        // (closing a connection without an answer, custom header names, a quiet logger).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "OutflowCore"),
@@ -36,6 +44,17 @@ let package = Package(
         .target(name: "OutflowFunctions", dependencies: ["OutflowCore", "CPython", "CJavaScriptCore"]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "OutflowHTTP", dependencies: ["CCurl"]),
+        .target(
+            name: "OutflowMocks",
+            dependencies: [
+                "OutflowCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "outflow",
             dependencies: [
@@ -43,6 +62,7 @@ let package = Package(
                 "OutflowSources",
                 "OutflowWorkspace",
                 "OutflowFunctions",
+                "OutflowMocks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,5 +72,6 @@ let package = Package(
         .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
+        .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "outflow"]),
     ]
 )
