@@ -19,10 +19,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Already in Hummingbird's graph; named here because the mocks use their types directly
-        // (closing a connection without an answer, custom header names, a quiet logger).
+        // (closing a connection without an answer, custom header names, a quiet logger, graceful stop).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "OutflowCore"),
@@ -53,6 +54,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -72,6 +74,6 @@ let package = Package(
         .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
-        .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "outflow"]),
+        .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
     ]
 )

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import OutflowCore
+import ServiceLifecycle
 
 /// A mock application server running in this process, on a loopback port.
 ///
@@ -18,11 +19,13 @@ public final class MockServer: Sendable {
     public let origin: String
     public let port: Int
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
-    private init(origin: String, port: Int, task: Task<Void, any Error>) {
+    private init(origin: String, port: Int, task: Task<Void, any Error>, group: ServiceGroup) {
         self.origin = origin
         self.port = port
         self.task = task
+        self.group = group
     }
 
     /// Starts `kind` with `options` and returns once it accepts connections.
@@ -52,9 +55,10 @@ public final class MockServer: Sendable {
             },
             logger: logger
         )
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             do {
-                try await app.run()
+                try await group.run()
                 readyContinuation.finish()
             } catch {
                 readyContinuation.finish(throwing: error)
@@ -62,16 +66,23 @@ public final class MockServer: Sendable {
             }
         }
         for try await port in ready {
-            return MockServer(origin: "http://\(hostForURL(options.host)):\(port)", port: port, task: task)
+            return MockServer(origin: "http://\(hostForURL(options.host)):\(port)", port: port, task: task, group: group)
         }
         task.cancel()
         throw MockOptionError.invalid("the \(kind.rawValue) mock stopped before it was ready")
     }
 
-    /// Stops accepting connections, closes open ones and waits until the server has stopped.
+    /// Stops accepting connections, lets requests in flight finish, closes idle connections and
+    /// waits until the server has stopped; after 2 s, whatever is still open is cut.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(2))
+            task.cancel()
+        }
         _ = await task.result
+        deadline.cancel()
     }
 
     private static func makeAPI(_ kind: MockKind, options: MockOptions) async throws -> any MockAPI {
