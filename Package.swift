@@ -12,11 +12,20 @@ let package = Package(
         .library(name: "OutflowFunctions", targets: ["OutflowFunctions"]),
         .library(name: "OutflowHTTP", targets: ["OutflowHTTP"]),
         .library(name: "OutflowStore", targets: ["OutflowStore"]),
+        .library(name: "OutflowMocks", targets: ["OutflowMocks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Already in Hummingbird's graph; named here because the mocks use their types directly
+        // (closing a connection without an answer, custom header names, a quiet logger, graceful stop).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "OutflowCore"),
@@ -39,6 +48,18 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "OutflowHTTP", dependencies: ["CCurl"]),
         .target(name: "OutflowStore", dependencies: ["OutflowCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "OutflowMocks",
+            dependencies: [
+                "OutflowCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "outflow",
             dependencies: [
@@ -46,6 +67,7 @@ let package = Package(
                 "OutflowSources",
                 "OutflowWorkspace",
                 "OutflowFunctions",
+                "OutflowMocks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,5 +78,6 @@ let package = Package(
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
         .testTarget(name: "OutflowStoreTests", dependencies: ["OutflowStore"]),
+        .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
     ]
 )
