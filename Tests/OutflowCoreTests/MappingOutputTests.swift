@@ -8,10 +8,12 @@ import Testing
     static let nullRows: [(String, String, Bool, Bool, Bool, MappingAction, String)] = [
         ("nothing", #"{"kind":"string"}"#, true, false, false, .create, "null"),
         ("nothing", #"{"kind":"string"}"#, false, false, false, .create, "absent"),
-        ("missing", #"{"kind":"string"}"#, true, false, false, .create, "null"),
+        // A property the profile does not have is left out even when nullable: writing null would
+        // erase what the application holds.
+        ("missing", #"{"kind":"string"}"#, true, false, false, .create, "absent"),
         ("missing", #"{"kind":"string"}"#, false, false, false, .create, "absent"),
         ("nothing", #"{"kind":"json"}"#, false, false, false, .create, "null"),
-        ("missing", #"{"kind":"json"}"#, true, false, false, .create, "null"),
+        ("missing", #"{"kind":"json"}"#, true, false, false, .create, "absent"),
         ("null", #"{"kind":"int"}"#, true, false, false, .create, "null"),
         ("null", #"{"kind":"int"}"#, false, false, false, .create, "absent"),
         ("traits.nul", #"{"kind":"string"}"#, true, false, false, .create, "null"),

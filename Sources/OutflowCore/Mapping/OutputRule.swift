@@ -9,7 +9,8 @@
 /// ```swift
 /// let rule = OutputRule(outPath: "email", property: emailProperty, isConstant: false)
 /// try rule.finish(.string("ada@example.com"))   // .string("ada@example.com")
-/// try rule.finish(nil)                          // .null for a nullable property, else nil (left out)
+/// try rule.finish(.null)                        // .null for a nullable property, else nil (left out)
+/// try rule.finish(nil)                          // nil: a missing value is left out
 /// ```
 struct OutputRule: Sendable {
     /// What the result's case alone decides, kept apart as a plain value so that the common case
@@ -28,13 +29,15 @@ struct OutputRule: Sendable {
             switch self {
             case .plainString(let nullable, let byteLimit):
                 switch result {
-                case nil, .null?, .json(.null)?: return .some(nullable ? .null : nil)
+                case nil: return .some(nil)
+                case .null?, .json(.null)?: return .some(nullable ? .null : nil)
                 case .string(let text)? where text.utf8.count <= byteLimit: return .some(result)
                 default: return nil
                 }
             case .unconstrained(let kind, let nullable):
                 switch result {
-                case nil, .null?, .json(.null)?: return .some(nullable ? .null : nil)
+                case nil: return .some(nil)
+                case .null?, .json(.null)?: return .some(nullable ? .null : nil)
                 case let value? where value.kind == kind: return .some(value)
                 default: return nil
                 }
@@ -78,7 +81,10 @@ struct OutputRule: Sendable {
 
     private func general(_ result: Value?) throws(ValueError) -> Value? {
         let kind = property.type.kind
-        guard var value = result, !value.isNull else {
+        // A missing value (the profile does not have the property) writes nothing: sending null
+        // would erase what the application holds. Only a real null is written as null.
+        guard let present = result else { return nil }
+        guard case var value = present, !value.isNull else {
             if kind == .json { return .json(.null) }
             return property.nullable ? .null : nil
         }
