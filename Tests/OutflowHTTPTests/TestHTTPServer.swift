@@ -49,6 +49,7 @@ final class TestHTTPServer: @unchecked Sendable {
     private let script: Script
     private let rawReply: [UInt8]?
     private let state = Mutex(State())
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
 
     private struct State {
         var connections = 0
@@ -91,28 +92,41 @@ final class TestHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    /// Closes the listener and every open connection; threads end on their next read.
+    /// Stops accepting and shuts every open connection down; threads end on their next read.
+    ///
+    /// The listener is closed only once the accept loop has returned, and connections are shut down
+    /// while the lock keeps them open: a descriptor number closed too early can be reused at once
+    /// by another test's socket in this process (a mock server's listener, a client connection),
+    /// and this server would then accept or cut connections that are not its own.
     func stop() {
-        let sockets = state.withLock { state in
+        state.withLock { state in
             state.stopped = true
-            return state.openSockets
+            for socket in state.openSockets { shutdown(socket, Int32(SHUT_RDWR)) }
         }
         shutdown(listener, Int32(SHUT_RDWR))
+        acceptLoopEnded.wait()
         close(listener)
-        for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
     }
 
     private func acceptLoop() {
+        defer { acceptLoopEnded.signal() }
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
                 if state.withLock({ $0.stopped }) { return }
                 continue
             }
-            let number = state.withLock { state in
+            // Registered under the lock that stop() holds, so a connection is either shut down by
+            // stop() or refused here, never missed.
+            let number: Int? = state.withLock { state in
+                if state.stopped { return nil }
                 state.connections += 1
                 state.openSockets.insert(client)
                 return state.connections - 1
+            }
+            guard let number else {
+                close(client)
+                return
             }
             let thread = Thread { [self] in serve(client, connection: number) }
             thread.start()
