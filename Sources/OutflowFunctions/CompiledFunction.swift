@@ -5,6 +5,32 @@ protocol FunctionEngine: AnyObject, Sendable {
     /// Calls `transform` once per argument, in order; each result is the returned value or why
     /// that call failed. Lines the function printed go to `log`.
     func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>]
+
+    /// Transforms rows `rows` of `batch`: the argument of each as `input` builds it, the user from
+    /// each result as `output` checks it. Hosts convert straight between slots and their own
+    /// objects here; the default goes through ``Value``s and ``call(_:log:)``.
+    func transform(
+        _ batch: ProfileBatch, rows: [Int], input: FunctionInput, output: FunctionOutput, action: MappingAction, log: (String) -> Void
+    ) -> [Result<ValueObject, FunctionError>]
+}
+
+extension FunctionEngine {
+    func transform(
+        _ batch: ProfileBatch, rows: [Int], input: FunctionInput, output: FunctionOutput, action: MappingAction, log: (String) -> Void
+    ) -> [Result<ValueObject, FunctionError>] {
+        transformByValues(batch, rows: rows, input: input, output: output, action: action, log: log)
+    }
+
+    func transformByValues(
+        _ batch: ProfileBatch, rows: [Int], input: FunctionInput, output: FunctionOutput, action: MappingAction, log: (String) -> Void
+    ) -> [Result<ValueObject, FunctionError>] {
+        call(rows.map { input.argument(batch, row: $0) }, log: log).map { result in
+            switch result {
+            case .success(let value): return output.user(from: value, action: action)
+            case .failure(let error): return .failure(error)
+            }
+        }
+    }
 }
 
 /// A pipeline's `transformation.function`, compiled once and then called per batch of profiles
@@ -84,30 +110,44 @@ public final class CompiledFunction: Sendable {
     /// Transforms rows `rows` of `batch` (whose schema is the `profileSchema` given at compile
     /// time), calling into the interpreter once per batch; one result per row, in order.
     public func transform(_ batch: ProfileBatch, rows: some Sequence<Int>, action: MappingAction) -> [Result<ValueObject, FunctionError>] {
+        transform(batch, rows: Array(rows), action: action)
+    }
+
+    /// Transforms rows `rows` of `batch`, given as a range.
+    public func transform(_ batch: ProfileBatch, rows: Range<Int>, action: MappingAction) -> [Result<ValueObject, FunctionError>] {
+        var list: [Int] = []
+        list.reserveCapacity(rows.count)
+        for row in rows { list.append(row) }
+        return transform(batch, rows: list, action: action)
+    }
+
+    /// Transforms rows `rows` of `batch`, given as an array.
+    public func transform(_ batch: ProfileBatch, rows: [Int], action: MappingAction) -> [Result<ValueObject, FunctionError>] {
         guard batch.width == input.rowWidth else {
             let error = FunctionError(message: "the profile batch has \(batch.width) properties but the function was compiled for \(input.rowWidth)")
             return rows.map { _ in .failure(error) }
         }
-        return finish(engine.call(rows.map { input.argument(batch, row: $0) }, log: log), action)
+        return engine.transform(batch, rows: rows, input: input, output: output, action: action, log: log)
     }
 
     /// Transforms profiles given as objects (top-level properties looked up by name), as tests do.
+    ///
+    /// They go through a batch of the compiled profile schema, so the path taken is the one of
+    /// ``transform(_:rows:action:)``.
     public func transform(_ profiles: [ValueObject], action: MappingAction) -> [Result<ValueObject, FunctionError>] {
-        finish(engine.call(profiles.map { input.argument($0) }, log: log), action)
+        var batch = ProfileBatch(schema: input.rowSchema)
+        for (index, profile) in profiles.enumerated() {
+            let row = batch.appendRow(record: index + 1, line: index + 1)
+            for (slot, property) in input.rowSchema.properties.enumerated() {
+                if let value = profile[property.name] { batch[row, slot] = value }
+            }
+        }
+        return engine.transform(batch, rows: Array(0..<batch.count), input: input, output: output, action: action, log: log)
     }
 
     /// Transforms one profile given as an object.
     public func transform(_ profile: ValueObject, action: MappingAction) -> Result<ValueObject, FunctionError> {
         transform([profile], action: action)[0]
-    }
-
-    private func finish(_ returned: [Result<Value, FunctionError>], _ action: MappingAction) -> [Result<ValueObject, FunctionError>] {
-        returned.map { result in
-            switch result {
-            case .success(let value): return output.user(from: value, action: action)
-            case .failure(let error): return .failure(error)
-            }
-        }
     }
 
     /// Writes what a function printed to standard error, each line prefixed `function: `.

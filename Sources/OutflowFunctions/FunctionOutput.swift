@@ -86,6 +86,26 @@ struct FunctionOutput: Sendable {
         }
     }
 
+    /// Number of outPaths: the size of the array ``user(leaves:action:)`` takes.
+    var leafCount: Int { leaves.count }
+
+    /// The index of the outPath named `name` at the top level, when it is one (not a group of
+    /// nested outPaths, not an unknown key): hosts that read a returned object key by key use it.
+    func topLevelLeaf(_ name: String) -> Int? {
+        if case .leaf(let index)? = top.names[name] { return index }
+        return nil
+    }
+
+    /// The user for a returned object whose keys were all top-level outPaths, given as the value
+    /// of each outPath (nil where the object did not have it), or why the profile fails.
+    func user(leaves values: [Value?], action: MappingAction) -> Result<ValueObject, FunctionError> {
+        do throws(FunctionError) {
+            return .success(ValueObject(try assemble(plan, values, action)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     private func collect(_ object: ValueObject, _ level: Level, prefix: String, into values: inout [Value?]) throws(FunctionError) {
         for member in object.members {
             let path = prefix.isEmpty ? member.key : prefix + "." + member.key

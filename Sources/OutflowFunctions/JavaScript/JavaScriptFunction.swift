@@ -11,13 +11,22 @@ import OutflowCore
 final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
     private let group: OpaquePointer
     let context: OpaquePointer
-    private let function: OpaquePointer
-    private let describe: OpaquePointer
-    private let drain: OpaquePointer
-    private let timeout: Double
-    private let lock = NSLock()
+    let function: OpaquePointer
+    let describe: OpaquePointer
+    let drain: OpaquePointer
+    let timeout: Double
+    let lock = NSLock()
     /// Property-name strings reused across calls (used under `lock`).
     var keys: [String: OpaquePointer] = [:]
+    /// The batch driver's `run(text, start)` and `entry(index)` (see JavaScriptBatch.swift).
+    let run: OpaquePointer
+    let entry: OpaquePointer
+    /// The index of the call the driver is running, -1 between calls; shared with JavaScript as
+    /// an Int32Array and read by the clock.
+    let progress: UnsafeMutablePointer<Int32>
+    let clock: JavaScriptCallClock
+    /// Argument keys as JSON strings, in ``FunctionInput/entries`` order (under `lock`).
+    var entryKeys: [[UInt8]]?
 
     private static let prelude = """
         (function () {
@@ -80,15 +89,40 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
         }
         JSValueProtect(context, found)
         function = found!
+        progress = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        progress.initialize(to: -1)
+        clock = JavaScriptCallClock(progress: progress, seconds: timeout)
+        let context = self.context
+        let shared = JSObjectMakeTypedArrayWithBytesNoCopy(context, kJSTypedArrayTypeInt32Array, progress, 4, nil, nil, nil)
+        let driverArguments: [OpaquePointer?] = [found, describe, shared]
+        guard let make = Self.evaluate(context, Self.driver, url: "outflow-driver", &exception), shared != nil,
+            let pair = driverArguments.withUnsafeBufferPointer({ arguments in
+                JSObjectCallAsFunction(context, make, nil, 3, arguments.baseAddress, nil)
+            }),
+            let run = JSObjectGetPropertyAtIndex(context, pair, 0, nil), let entry = JSObjectGetPropertyAtIndex(context, pair, 1, nil)
+        else {
+            // Not expected with a working JavaScriptCore.
+            throw FunctionCompileError(message: "the JavaScript batch driver could not be prepared")
+        }
+        JSValueProtect(context, run)
+        JSValueProtect(context, entry)
+        self.run = run
+        self.entry = entry
+        // From now on the group's limit is a tick: the clock decides when a call is overdue.
+        clock.group = group
+        clock.arm()
     }
 
     deinit {
         for key in keys.values { JSStringRelease(key) }
+        JSValueUnprotect(context, run)
+        JSValueUnprotect(context, entry)
         JSValueUnprotect(context, function)
         JSValueUnprotect(context, describe)
         JSValueUnprotect(context, drain)
         JSGlobalContextRelease(context)
         JSContextGroupRelease(group)
+        progress.deallocate()
     }
 
     func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>] {
@@ -128,7 +162,7 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
     }
 
     /// Evaluates `script`; nil with `exception` set when it threw.
-    private static func evaluate(_ context: OpaquePointer, _ script: String, url: String, _ exception: inout OpaquePointer?) -> OpaquePointer? {
+    static func evaluate(_ context: OpaquePointer, _ script: String, url: String, _ exception: inout OpaquePointer?) -> OpaquePointer? {
         let text = jsString(script)
         let name = jsString(url)
         defer {
@@ -150,7 +184,7 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
     }
 
     /// `Type: message (line N)` for a thrown value.
-    private static func text(of exception: OpaquePointer, _ context: OpaquePointer, _ describe: OpaquePointer) -> String {
+    static func text(of exception: OpaquePointer, _ context: OpaquePointer, _ describe: OpaquePointer) -> String {
         var inner: OpaquePointer?
         let described = withUnsafePointer(to: Optional(exception)) { pointer in
             JSObjectCallAsFunction(context, describe, nil, 1, pointer, &inner)

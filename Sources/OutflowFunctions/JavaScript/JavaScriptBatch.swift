@@ -1,0 +1,317 @@
+import CJavaScriptCore
+import Dispatch
+import OutflowCore
+
+/// Decides, from the group's watchdog, when the call the driver is running is overdue.
+///
+/// One entry into JavaScript runs a whole batch, so the group's time limit is a short tick, not
+/// the call's limit: at each tick the clock looks at which call runs (the shared `progress`
+/// index) and terminates it once the same call has been seen running for the whole limit. A call
+/// is therefore never stopped early, and is stopped at most two ticks late.
+final class JavaScriptCallClock: @unchecked Sendable {
+    private let progress: UnsafeMutablePointer<Int32>
+    private let limit: UInt64
+    /// Seconds between two looks.
+    let tick: Double
+    private var seen: Int32 = -1
+    private var since: UInt64 = 0
+    /// The index of the call terminated, or -1.
+    private(set) var terminated: Int32 = -1
+
+    /// The group whose limit is re-armed at each tick (JavaScriptCore does not always start a
+    /// new cycle by itself when the callback declines to terminate).
+    var group: OpaquePointer?
+
+    init(progress: UnsafeMutablePointer<Int32>, seconds: Double) {
+        self.progress = progress
+        limit = UInt64(max(seconds, 0.001) * 1e9)
+        tick = min(0.05, max(seconds, 0.001) / 4)
+    }
+
+    /// Before each entry into the driver.
+    func reset() {
+        seen = -1
+        terminated = -1
+        progress.pointee = -1
+    }
+
+    /// Makes the group's limit a tick of this clock.
+    func arm() {
+        guard let group else { return }
+        JSContextGroupSetExecutionTimeLimit(group, tick, { _, context in
+            let clock = Unmanaged<JavaScriptCallClock>.fromOpaque(context!).takeUnretainedValue()
+            let terminate = clock.shouldTerminate()
+            if !terminate { clock.arm() }
+            return terminate
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Called by JavaScriptCore on the calling thread, holding the VM.
+    func shouldTerminate() -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let current = progress.pointee
+        guard current >= 0 else {
+            seen = -1
+            return false
+        }
+        if current != seen {
+            seen = current
+            since = now
+            return false
+        }
+        guard now &- since >= limit else { return false }
+        terminated = current
+        return true
+    }
+}
+
+/// The hot path of a JavaScript function: one entry into JavaScript per batch.
+///
+/// The batch's arguments go in as one JSON text (``JavaScriptArguments``), a driver written in
+/// JavaScript parses it, applies the fixups for BigInts and non-finite numbers, calls
+/// `transform` for each user, and returns the results as one JSON text. A result JSON cannot
+/// carry exactly (a BigInt, a Date, a function, an object with a prototype of its own, a
+/// non-finite number) is left in JavaScript and read through the C API, as before.
+extension JavaScriptFunction {
+    static let driver = """
+        (function (transform, describe, progress) {
+            const plain = Object.prototype;
+            const exact = (value, depth) => {
+                switch (typeof value) {
+                case "string": case "boolean": case "undefined": return true;
+                case "number": return value - value === 0;
+                case "object": {
+                    if (value === null) return true;
+                    if (depth > 32) return false;
+                    if (Array.isArray(value)) {
+                        for (let i = 0; i < value.length; i++) if (!exact(value[i], depth + 1)) return false;
+                        return true;
+                    }
+                    const proto = Object.getPrototypeOf(value);
+                    if (proto !== plain && proto !== null) return false;
+                    for (const key in value) if (!exact(value[key], depth + 1)) return false;
+                    return true;
+                }
+                default: return false;
+                }
+            };
+            const message = (error) => {
+                try { return String(describe(error)); } catch (e) {}
+                try { return String(error); } catch (e) { return "JavaScript error"; }
+            };
+            let users = [], kinds = [], values = [];
+            const run = (text, start) => {
+                if (start === 0) {
+                    const [parsed, fixups] = JSON.parse(text);
+                    for (const [user, path, code] of fixups) {
+                        let owner = parsed[user];
+                        for (let k = 0; k < path.length - 1; k++) owner = owner[path[k]];
+                        const last = path[path.length - 1];
+                        owner[last] = code === 0 ? BigInt(owner[last]) : code === 1 ? NaN : code === 2 ? Infinity : -Infinity;
+                    }
+                    users = parsed;
+                    kinds = new Array(users.length).fill(-1);
+                    values = new Array(users.length).fill(null);
+                }
+                const global = globalThis;
+                for (let i = start; i < users.length; i++) {
+                    progress[0] = i;
+                    let result;
+                    try {
+                        result = transform.call(global, users[i]);
+                    } catch (error) {
+                        kinds[i] = 2;
+                        values[i] = message(error);
+                        continue;
+                    }
+                    kinds[i] = exact(result, 0) ? 0 : 1;
+                    values[i] = result;
+                }
+                progress[0] = -1;
+                users = [];
+                return JSON.stringify([kinds, values.map((value, i) => kinds[i] === 1 ? null : value)]);
+            };
+            const entry = (i) => [kinds[i], values[i]];
+            return [run, entry];
+        })
+        """
+
+    func transform(
+        _ batch: ProfileBatch, rows: [Int], input: FunctionInput, output: FunctionOutput, action: MappingAction, log: (String) -> Void
+    ) -> [Result<ValueObject, FunctionError>] {
+        lock.lock()
+        defer { lock.unlock() }
+        var text = arguments(batch, rows: rows, input: input)
+        let string = JSStringCreateWithUTF8CString(&text)
+        let argument = JSValueMakeString(context, string)
+        JSStringRelease(string)
+        // The text must outlive every entry below; keep it from the collector.
+        JSValueProtect(context, argument)
+        defer { JSValueUnprotect(context, argument) }
+
+        var returned: [Result<Value, FunctionError>]?
+        var timedOut: Set<Int> = []
+        var start = 0
+        var produced: OpaquePointer?
+        while produced == nil {
+            clock.reset()
+            var exception: OpaquePointer?
+            let call: [OpaquePointer?] = [argument, JSValueMakeNumber(context, Double(start))]
+            produced = call.withUnsafeBufferPointer { JSObjectCallAsFunction(context, run, nil, 2, $0.baseAddress, &exception) }
+            if produced != nil { break }
+            let index = Int(clock.terminated)
+            if index >= 0 {
+                timedOut.insert(index)
+                start = index + 1
+                continue
+            }
+            // The driver itself failed (not a call of transform): every profile of the batch fails.
+            let message = exception.map { Self.text(of: $0, context, describe) } ?? "JavaScript error"
+            returned = rows.map { _ in .failure(FunctionError(message: message)) }
+            break
+        }
+        if returned == nil, let produced {
+            returned = results(produced, count: rows.count, timedOut: timedOut)
+        }
+        if let printed = JSObjectCallAsFunction(context, drain, nil, 0, nil, nil), let text = Self.string(context, printed), !text.isEmpty {
+            log(text)
+        }
+        return (returned ?? []).map { result in
+            switch result {
+            case .success(let value): return output.user(from: value, action: action)
+            case .failure(let error): return .failure(error)
+            }
+        }
+    }
+
+    /// The batch's arguments as the driver's JSON text.
+    private func arguments(_ batch: ProfileBatch, rows: [Int], input: FunctionInput) -> [UInt8] {
+        var writer = JavaScriptArguments()
+        guard let entries = input.entries else {
+            for (index, row) in rows.enumerated() {
+                writer.beginUser(index)
+                for (position, member) in input.argument(batch, row: row).members.enumerated() {
+                    writer.key(JavaScriptArguments.quoted(member.key), first: position == 0)
+                    writer.value(member.value, topKey: member.key)
+                }
+                writer.endUser()
+            }
+            return writer.finish()
+        }
+        let keys = entryKeys ?? entries.map { JavaScriptArguments.quoted($0.name) }
+        entryKeys = keys
+        for (index, row) in rows.enumerated() {
+            writer.beginUser(index)
+            var first = true
+            for position in entries.indices {
+                let entry = entries[position]
+                let slot = batch.slot(row, entry.slot)
+                var tag = entry.whole ? slot.tag : .boxed
+                var boxed: Value?
+                switch tag {
+                case .absent: continue
+                case .null, .boolean, .int, .uint, .float, .text, .ip, .datetime: break
+                default:
+                    guard let value = input.value(batch, row: row, entry) else { continue }
+                    boxed = value
+                    tag = .boxed
+                }
+                writer.key(keys[position], first: first)
+                first = false
+                switch tag {
+                case .null: writer.null()
+                case .boolean: writer.boolean(slot.boolValue)
+                case .int: writer.integer(slot.intValue, topKey: entry.name)
+                case .uint: writer.unsigned(slot.payload, topKey: entry.name)
+                case .float: writer.float(slot.floatValue, topKey: entry.name)
+                case .text, .ip: batch.withText(slot) { writer.string($0) }
+                case .datetime: writer.datetime(slot.datetimeValue)
+                default: writer.value(boxed ?? .null, topKey: entry.name)
+                }
+            }
+            writer.endUser()
+        }
+        return writer.finish()
+    }
+
+    /// Reads the driver's `[kinds, values]` text; a result kept in JavaScript (kind 1), or a text
+    /// Swift's parser refuses (an unpaired surrogate), is read through the C API.
+    private func results(_ produced: OpaquePointer, count: Int, timedOut: Set<Int>) -> [Result<Value, FunctionError>] {
+        var kinds: [JSONValue] = []
+        var values: [JSONValue] = []
+        if let string = JSValueToStringCopy(context, produced, nil) {
+            let size = JSStringGetMaximumUTF8CStringSize(string)
+            var bytes = [UInt8](repeating: 0, count: size)
+            let written = bytes.withUnsafeMutableBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { JSStringGetUTF8CString(string, $0.baseAddress, size) }
+            }
+            JSStringRelease(string)
+            let document = bytes.withUnsafeBufferPointer { try? JSONParser.parseDocument(UnsafeBufferPointer(rebasing: $0[0..<max(written - 1, 0)])) }
+            if case .array(let pair)? = document, pair.count == 2, case .array(let k) = pair[0], case .array(let v) = pair[1], k.count == count,
+                v.count == count
+            {
+                kinds = k
+                values = v
+            }
+        }
+        var results: [Result<Value, FunctionError>] = []
+        results.reserveCapacity(count)
+        for index in 0..<count {
+            if timedOut.contains(index) {
+                results.append(.failure(.timeout(timeout)))
+                continue
+            }
+            var kind = -1
+            var json: JSONValue?
+            if index < kinds.count, case .number(let text) = kinds[index] {
+                kind = Int(text) ?? -1
+                json = values[index]
+            }
+            if kind == 0, let json {
+                results.append(.success(Self.value(json)))
+                continue
+            }
+            if kind == 2, case .string(let message)? = json {
+                results.append(.failure(FunctionError(message: message)))
+                continue
+            }
+            results.append(slowResult(index))
+        }
+        return results
+    }
+
+    /// One result read from JavaScript through the C API.
+    private func slowResult(_ index: Int) -> Result<Value, FunctionError> {
+        let argument: OpaquePointer? = JSValueMakeNumber(context, Double(index))
+        guard let pair = withUnsafePointer(to: argument, { JSObjectCallAsFunction(context, entry, nil, 1, $0, nil) }),
+            let kindValue = JSObjectGetPropertyAtIndex(context, pair, 0, nil), let item = JSObjectGetPropertyAtIndex(context, pair, 1, nil)
+        else { return .failure(FunctionError(message: "JavaScript error")) }
+        switch Int(JSValueToNumber(context, kindValue, nil)) {
+        case 2:
+            return .failure(FunctionError(message: Self.string(context, item) ?? "JavaScript error"))
+        case 0, 1:
+            do throws(FunctionError) {
+                return .success(try value(item, at: ""))
+            } catch {
+                return .failure(error)
+            }
+        default:
+            return .failure(.timeout(timeout))
+        }
+    }
+
+    /// The value of a result that JSON carried exactly, as ``value(_:at:)`` reads it.
+    static func value(_ json: JSONValue) -> Value {
+        switch json {
+        case .null: return .null
+        case .bool(let flag): return .boolean(flag)
+        case .string(let text): return .string(text)
+        case .number(let text):
+            let number = Double(text) ?? .nan
+            if number == number.rounded(), abs(number) <= Double(JavaScriptArguments.maximumExact) { return .int(Int64(number)) }
+            return .float(number)
+        case .array(let items): return .array(items.map(value))
+        case .object(let object): return .object(ValueObject(object.members.map { (key: $0.key, value: value($0.value)) }))
+        }
+    }
+}
