@@ -24,7 +24,10 @@ struct JavaScriptArguments {
 
     static let maximumExact = Int64(1) << 53 - 1
 
-    init() {
+    /// A writer whose text goes into `buffer`'s storage (emptied first), so batches reuse it.
+    init(reusing buffer: [UInt8] = []) {
+        bytes = buffer
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(1 << 16)
         bytes.append(contentsOf: "[[".utf8)
     }

@@ -143,13 +143,14 @@ extension JavaScriptFunction {
         defer { lock.unlock() }
         var text = arguments(batch, rows: rows, input: input)
         let string = JSStringCreateWithUTF8CString(&text)
+        argumentBytes = text
         let argument = JSValueMakeString(context, string)
         JSStringRelease(string)
         // The text must outlive every entry below; keep it from the collector.
         JSValueProtect(context, argument)
         defer { JSValueUnprotect(context, argument) }
 
-        var returned: [Result<Value, FunctionError>]?
+        var returned: [Result<ValueObject, FunctionError>]?
         var timedOut: Set<Int> = []
         var start = 0
         var produced: OpaquePointer?
@@ -171,22 +172,18 @@ extension JavaScriptFunction {
             break
         }
         if returned == nil, let produced {
-            returned = results(produced, count: rows.count, timedOut: timedOut)
+            returned = results(produced, count: rows.count, timedOut: timedOut, output: output, action: action)
         }
         if let printed = JSObjectCallAsFunction(context, drain, nil, 0, nil, nil), let text = Self.string(context, printed), !text.isEmpty {
             log(text)
         }
-        return (returned ?? []).map { result in
-            switch result {
-            case .success(let value): return output.user(from: value, action: action)
-            case .failure(let error): return .failure(error)
-            }
-        }
+        return returned ?? []
     }
 
     /// The batch's arguments as the driver's JSON text.
     private func arguments(_ batch: ProfileBatch, rows: [Int], input: FunctionInput) -> [UInt8] {
-        var writer = JavaScriptArguments()
+        var writer = JavaScriptArguments(reusing: argumentBytes)
+        argumentBytes = []
         guard let entries = input.entries else {
             for (index, row) in rows.enumerated() {
                 writer.beginUser(index)
@@ -236,12 +233,17 @@ extension JavaScriptFunction {
 
     /// Reads the driver's `[kinds, values]` text; a result kept in JavaScript (kind 1), or a text
     /// Swift's parser refuses (an unpaired surrogate), is read through the C API.
-    private func results(_ produced: OpaquePointer, count: Int, timedOut: Set<Int>) -> [Result<Value, FunctionError>] {
+    private func results(
+        _ produced: OpaquePointer, count: Int, timedOut: Set<Int>, output: FunctionOutput, action: MappingAction
+    ) -> [Result<ValueObject, FunctionError>] {
         var kinds: [JSONValue] = []
         var values: [JSONValue] = []
         if let string = JSValueToStringCopy(context, produced, nil) {
             let size = JSStringGetMaximumUTF8CStringSize(string)
-            var bytes = [UInt8](repeating: 0, count: size)
+            var bytes = resultBytes
+            resultBytes = []
+            if bytes.count < size { bytes = [UInt8](repeating: 0, count: size) }
+            defer { resultBytes = bytes }
             let written = bytes.withUnsafeMutableBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { JSStringGetUTF8CString(string, $0.baseAddress, size) }
             }
@@ -254,8 +256,9 @@ extension JavaScriptFunction {
                 values = v
             }
         }
-        var results: [Result<Value, FunctionError>] = []
+        var results: [Result<ValueObject, FunctionError>] = []
         results.reserveCapacity(count)
+        var leaves = [Value?](repeating: nil, count: output.leafCount)
         for index in 0..<count {
             if timedOut.contains(index) {
                 results.append(.failure(.timeout(timeout)))
@@ -268,14 +271,17 @@ extension JavaScriptFunction {
                 json = values[index]
             }
             if kind == 0, let json {
-                results.append(.success(Self.value(json)))
+                results.append(Self.user(json, output, action, &leaves))
                 continue
             }
             if kind == 2, case .string(let message)? = json {
                 results.append(.failure(FunctionError(message: message)))
                 continue
             }
-            results.append(slowResult(index))
+            switch slowResult(index) {
+            case .success(let value): results.append(output.user(from: value, action: action))
+            case .failure(let error): results.append(.failure(error))
+            }
         }
         return results
     }
@@ -298,6 +304,26 @@ extension JavaScriptFunction {
         default:
             return .failure(.timeout(timeout))
         }
+    }
+
+    /// The user from a result JSON carried exactly: an object of top-level outPaths is read key
+    /// by key, anything else goes through ``FunctionOutput/user(from:action:)``.
+    private static func user(
+        _ json: JSONValue, _ output: FunctionOutput, _ action: MappingAction, _ leaves: inout [Value?]
+    ) -> Result<ValueObject, FunctionError> {
+        if case .object(let object) = json {
+            for index in leaves.indices { leaves[index] = nil }
+            var direct = true
+            for member in object.members {
+                guard let leaf = output.topLevelLeaf(member.key) else {
+                    direct = false
+                    break
+                }
+                leaves[leaf] = value(member.value)
+            }
+            if direct { return output.user(leaves: leaves, action: action) }
+        }
+        return output.user(from: value(json), action: action)
     }
 
     /// The value of a result that JSON carried exactly, as ``value(_:at:)`` reads it.

@@ -27,6 +27,9 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
     let clock: JavaScriptCallClock
     /// Argument keys as JSON strings, in ``FunctionInput/entries`` order (under `lock`).
     var entryKeys: [[UInt8]]?
+    /// Buffers kept from one batch to the next (under `lock`).
+    var argumentBytes: [UInt8] = []
+    var resultBytes: [UInt8] = []
 
     private static let prelude = """
         (function () {
