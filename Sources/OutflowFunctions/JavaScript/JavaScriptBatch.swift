@@ -141,7 +141,36 @@ extension JavaScriptFunction {
     ) -> [Result<ValueObject, FunctionError>] {
         lock.lock()
         defer { lock.unlock() }
-        var text = arguments(batch, rows: rows, input: input)
+        var leaves = [Value?](repeating: nil, count: output.leafCount)
+        return drive(
+            arguments(batch, rows: rows, input: input), count: rows.count,
+            exact: { Self.user($0, output, action, &leaves) }, read: { output.user(from: $0, action: action) }, log: log)
+    }
+
+    /// Calls transform once per argument through the driver; the returned values as they are.
+    func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>] {
+        lock.lock()
+        defer { lock.unlock() }
+        var writer = JavaScriptArguments(reusing: argumentBytes)
+        argumentBytes = []
+        for (index, argument) in arguments.enumerated() {
+            writer.beginUser(index)
+            for (position, member) in argument.members.enumerated() {
+                writer.key(JavaScriptArguments.quoted(member.key), first: position == 0)
+                writer.value(member.value, topKey: member.key)
+            }
+            writer.endUser()
+        }
+        return drive(writer.finish(), count: arguments.count, exact: { .success(Self.value($0)) }, read: { .success($0) }, log: log)
+    }
+
+    /// Runs the driver over the arguments' text; `exact` makes a result from what JSON carried,
+    /// `read` from a value read through the C API. Needs `lock`.
+    private func drive<T>(
+        _ arguments: [UInt8], count: Int, exact: (JSONValue) -> Result<T, FunctionError>, read: (Value) -> Result<T, FunctionError>,
+        log: (String) -> Void
+    ) -> [Result<T, FunctionError>] {
+        var text = arguments
         let string = JSStringCreateWithUTF8CString(&text)
         argumentBytes = text
         let argument = JSValueMakeString(context, string)
@@ -150,7 +179,7 @@ extension JavaScriptFunction {
         JSValueProtect(context, argument)
         defer { JSValueUnprotect(context, argument) }
 
-        var returned: [Result<ValueObject, FunctionError>]?
+        var returned: [Result<T, FunctionError>]?
         var timedOut: Set<Int> = []
         var start = 0
         var produced: OpaquePointer?
@@ -168,11 +197,11 @@ extension JavaScriptFunction {
             }
             // The driver itself failed (not a call of transform): every profile of the batch fails.
             let message = exception.map { Self.text(of: $0, context, describe) } ?? "JavaScript error"
-            returned = rows.map { _ in .failure(FunctionError(message: message)) }
+            returned = (0..<count).map { _ in .failure(FunctionError(message: message)) }
             break
         }
         if returned == nil, let produced {
-            returned = results(produced, count: rows.count, timedOut: timedOut, output: output, action: action)
+            returned = results(produced, count: count, timedOut: timedOut, exact: exact, read: read)
         }
         if let printed = JSObjectCallAsFunction(context, drain, nil, 0, nil, nil), let text = Self.string(context, printed), !text.isEmpty {
             log(text)
@@ -233,9 +262,10 @@ extension JavaScriptFunction {
 
     /// Reads the driver's `[kinds, values]` text; a result kept in JavaScript (kind 1), or a text
     /// Swift's parser refuses (an unpaired surrogate), is read through the C API.
-    private func results(
-        _ produced: OpaquePointer, count: Int, timedOut: Set<Int>, output: FunctionOutput, action: MappingAction
-    ) -> [Result<ValueObject, FunctionError>] {
+    private func results<T>(
+        _ produced: OpaquePointer, count: Int, timedOut: Set<Int>, exact: (JSONValue) -> Result<T, FunctionError>,
+        read: (Value) -> Result<T, FunctionError>
+    ) -> [Result<T, FunctionError>] {
         var kinds: [JSONValue] = []
         var values: [JSONValue] = []
         if let string = JSValueToStringCopy(context, produced, nil) {
@@ -256,9 +286,8 @@ extension JavaScriptFunction {
                 values = v
             }
         }
-        var results: [Result<ValueObject, FunctionError>] = []
+        var results: [Result<T, FunctionError>] = []
         results.reserveCapacity(count)
-        var leaves = [Value?](repeating: nil, count: output.leafCount)
         for index in 0..<count {
             if timedOut.contains(index) {
                 results.append(.failure(.timeout(timeout)))
@@ -271,7 +300,7 @@ extension JavaScriptFunction {
                 json = values[index]
             }
             if kind == 0, let json {
-                results.append(Self.user(json, output, action, &leaves))
+                results.append(exact(json))
                 continue
             }
             if kind == 2, case .string(let message)? = json {
@@ -279,7 +308,7 @@ extension JavaScriptFunction {
                 continue
             }
             switch slowResult(index) {
-            case .success(let value): results.append(output.user(from: value, action: action))
+            case .success(let value): results.append(read(value))
             case .failure(let error): results.append(.failure(error))
             }
         }

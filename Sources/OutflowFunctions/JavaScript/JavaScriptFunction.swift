@@ -128,42 +128,6 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
         progress.deallocate()
     }
 
-    func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>] {
-        lock.lock()
-        defer { lock.unlock() }
-        var results: [Result<Value, FunctionError>] = []
-        results.reserveCapacity(arguments.count)
-        for argument in arguments {
-            results.append(call(argument))
-        }
-        if let printed = JSObjectCallAsFunction(context, drain, nil, 0, nil, nil), let text = Self.string(context, printed), !text.isEmpty {
-            log(text)
-        }
-        return results
-    }
-
-    private func call(_ argument: ValueObject) -> Result<Value, FunctionError> {
-        var exception: OpaquePointer?
-        let user: OpaquePointer? = object(argument)
-        let started = DispatchTime.now().uptimeNanoseconds
-        let returned = withUnsafePointer(to: user) { pointer in
-            JSObjectCallAsFunction(context, function, nil, 1, pointer, &exception)
-        }
-        if let exception {
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            if elapsed >= timeout * 0.99, !Self.isError(context, exception) {
-                return .failure(.timeout(timeout))
-            }
-            return .failure(FunctionError(message: Self.text(of: exception, context, describe)))
-        }
-        guard let returned else { return .failure(.timeout(timeout)) }
-        do throws(FunctionError) {
-            return .success(try value(returned, at: ""))
-        } catch {
-            return .failure(error)
-        }
-    }
-
     /// Evaluates `script`; nil with `exception` set when it threw.
     static func evaluate(_ context: OpaquePointer, _ script: String, url: String, _ exception: inout OpaquePointer?) -> OpaquePointer? {
         let text = jsString(script)
@@ -173,17 +137,6 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
             JSStringRelease(name)
         }
         return JSEvaluateScript(context, text, nil, name, 1, &exception)
-    }
-
-    /// True for an Error object; JavaScriptCore's termination on timeout is not one.
-    private static func isError(_ context: OpaquePointer, _ value: OpaquePointer) -> Bool {
-        guard JSValueIsObject(context, value) else { return false }
-        let name = jsString("Error")
-        defer { JSStringRelease(name) }
-        guard let constructor = JSObjectGetProperty(context, JSContextGetGlobalObject(context), name, nil), JSValueIsObject(context, constructor) else {
-            return false
-        }
-        return JSValueIsInstanceOfConstructor(context, value, constructor, nil)
     }
 
     /// `Type: message (line N)` for a thrown value.
