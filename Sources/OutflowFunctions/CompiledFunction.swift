@@ -1,5 +1,13 @@
 import OutflowCore
 
+/// Where a function runs (DESIGN section 8; docs/functions.md says what each allows).
+public enum FunctionHost: Sendable {
+    /// In Outflow's process: the command line's default, trusted code.
+    case inProcess
+    /// In the workspace's worker subprocess.
+    case worker(FunctionWorker)
+}
+
 /// What runs a compiled source: one per pipeline, called with a batch of `user` arguments.
 protocol FunctionEngine: AnyObject, Sendable {
     /// Calls `transform` once per argument, in order; each result is the returned value or why
@@ -70,7 +78,7 @@ public final class CompiledFunction: Sendable {
     ///   - log: receives what the function prints (`print` in Python, `console.log` in JavaScript),
     ///     one batch's output at a time; by default it goes to standard error, never to standard output.
     public convenience init(
-        _ pipeline: Pipeline, profileSchema: ObjectType? = nil, path: String = "",
+        _ pipeline: Pipeline, profileSchema: ObjectType? = nil, path: String = "", host: FunctionHost = .inProcess,
         log: @escaping @Sendable (String) -> Void = CompiledFunction.standardErrorLog
     ) throws(ValidationError) {
         guard let function = pipeline.transformation.function else {
@@ -78,20 +86,22 @@ public final class CompiledFunction: Sendable {
         }
         try self.init(
             function, inSchema: pipeline.inSchema, outSchema: pipeline.outSchema, profileSchema: profileSchema,
-            timeout: pipeline.functionTimeout ?? Pipeline.defaultFunctionTimeout, path: path, log: log)
+            timeout: pipeline.functionTimeout ?? Pipeline.defaultFunctionTimeout, path: path, host: host, log: log)
     }
 
     /// Compiles `function` for the given schemas.
     public init(
         _ function: TransformationFunction, inSchema: ObjectType, outSchema: ObjectType, profileSchema: ObjectType? = nil,
-        timeout: Double = Pipeline.defaultFunctionTimeout, path: String = "",
+        timeout: Double = Pipeline.defaultFunctionTimeout, path: String = "", host: FunctionHost = .inProcess,
         log: @escaping @Sendable (String) -> Void = CompiledFunction.standardErrorLog
     ) throws(ValidationError) {
         let here = Self.sourcePath(path)
         do throws(FunctionCompileError) {
-            switch function.language {
-            case .python: engine = try PythonFunction(source: function.source, timeout: timeout)
-            case .javaScript: engine = try JavaScriptFunction(source: function.source, timeout: timeout)
+            switch (host, function.language) {
+            case (.inProcess, .python): engine = try PythonFunction(source: function.source, timeout: timeout)
+            case (.inProcess, .javaScript): engine = try JavaScriptFunction(source: function.source, timeout: timeout)
+            case (.worker(let worker), let language):
+                engine = try WorkerFunction(worker: worker, language: language, source: function.source, timeout: timeout)
             }
         } catch {
             throw ValidationError([Diagnostic(path: here, message: error.message)])

@@ -109,12 +109,12 @@ enum FunctionBench {
         return result
     }
 
-    static func compile(_ language: TransformationFunction.Language, isolated: Bool = false) throws -> CompiledFunction {
+    static func compile(_ language: TransformationFunction.Language, host: FunctionHost = .inProcess) throws -> CompiledFunction {
         let (schema, outSchema) = try schemas()
         let function = TransformationFunction(
             source: language == .python ? pythonSource : javaScriptSource, language: language, preserveJSON: false,
             inPaths: inPaths, outPaths: outPaths)
-        return try CompiledFunction(function, inSchema: schema, outSchema: outSchema)
+        return try CompiledFunction(function, inSchema: schema, outSchema: outSchema, host: host)
     }
 
     /// Transforms every profile of `batches`; returns how many users were produced.
