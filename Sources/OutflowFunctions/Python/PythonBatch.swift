@@ -167,11 +167,13 @@ extension PythonFunction {
     /// The top-level outPath a returned key names, or nil (not a str, a group of nested
     /// outPaths, or not an outPath: the ``Value`` path then reports it).
     private func outPath(_ key: PyObjectPointer, _ output: FunctionOutput) -> (Int, String)? {
-        for known in returnedKeys where known.key == key { return (known.leaf, known.name) }
+        // Pointers first: comparing tuples would retain and release their names.
+        if let index = returnedKeyPointers.firstIndex(of: key) { return (returnedKeys[index].leaf, returnedKeys[index].name) }
         guard outflow_py_is_str(key) != 0, let name = PythonRuntime.string(key), let leaf = output.topLevelLeaf(name) else { return nil }
         if returnedKeys.count < 64 {
             outflow_py_incref(key)
             returnedKeys.append((key, leaf, name))
+            returnedKeyPointers.append(key)
         }
         return (leaf, name)
     }

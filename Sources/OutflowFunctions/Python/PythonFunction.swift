@@ -22,6 +22,7 @@ final class PythonFunction: FunctionEngine, @unchecked Sendable {
     /// Key objects of returned dicts seen before, with their outPath (under `lock`): functions
     /// return the same interned literals every call, so a pointer comparison finds them.
     var returnedKeys: [(key: PyObjectPointer, leaf: Int, name: String)] = []
+    var returnedKeyPointers: [PyObjectPointer] = []
 
     init(source: String, timeout: Double) throws(FunctionCompileError) {
         let runtime = try PythonRuntime.shared.get()
