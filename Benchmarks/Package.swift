@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "OutflowCore", package: "Outflow"),
                 .product(name: "OutflowSources", package: "Outflow"),
+                .product(name: "OutflowFunctions", package: "Outflow"),
             ],
             path: "Benchmarks/SourceBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

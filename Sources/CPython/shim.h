@@ -30,6 +30,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <datetime.h>
 
 /// Starts the interpreter once per process, isolated from the environment: no PYTHONHOME,
 /// PYTHONPATH or user site, no signal handlers (Ctrl-C stays Outflow's), the stdlib of `home`.
@@ -81,5 +82,34 @@ static inline int outflow_py_is_tuple(PyObject *object) { return PyTuple_Check(o
 
 static inline PyObject *outflow_py_list_item(PyObject *list, Py_ssize_t index) { return PyList_GET_ITEM(list, index); }
 static inline PyObject *outflow_py_tuple_item(PyObject *tuple, Py_ssize_t index) { return PyTuple_GET_ITEM(tuple, index); }
+
+/// The datetime module's C API (a `PyDateTime_CAPI *`), or NULL with an error set. Needs the GIL.
+static inline void *outflow_py_datetime_api(void) { return PyCapsule_Import(PyDateTime_CAPSULE_NAME, 0); }
+
+/// A new aware datetime in UTC, made without running Python code.
+static inline PyObject *outflow_py_utc_datetime(void *capi, int year, int month, int day, int hour, int minute, int second, int microsecond) {
+    PyDateTime_CAPI *api = (PyDateTime_CAPI *)capi;
+    return api->DateTime_FromDateAndTime(year, month, day, hour, minute, second, microsecond, api->TimeZone_UTC, api->DateTimeType);
+}
+
+/// For a datetime that is naive or in the UTC singleton zone: 1 and its fields (year, month, day,
+/// hour, minute, second, microsecond) in `fields`; 0 for anything else (other zones, not a datetime).
+static inline int outflow_py_utc_fields(void *capi, PyObject *object, int *fields) {
+    PyDateTime_CAPI *api = (PyDateTime_CAPI *)capi;
+    if (!PyObject_TypeCheck(object, api->DateTimeType)) return 0;
+    PyObject *zone = PyDateTime_DATE_GET_TZINFO(object);
+    if (zone != Py_None && zone != api->TimeZone_UTC) return 0;
+    fields[0] = PyDateTime_GET_YEAR(object);
+    fields[1] = PyDateTime_GET_MONTH(object);
+    fields[2] = PyDateTime_GET_DAY(object);
+    fields[3] = PyDateTime_DATE_GET_HOUR(object);
+    fields[4] = PyDateTime_DATE_GET_MINUTE(object);
+    fields[5] = PyDateTime_DATE_GET_SECOND(object);
+    fields[6] = PyDateTime_DATE_GET_MICROSECOND(object);
+    return 1;
+}
+
+static inline PyObject *outflow_py_true(void) { Py_INCREF(Py_True); return Py_True; }
+static inline PyObject *outflow_py_false(void) { Py_INCREF(Py_False); return Py_False; }
 
 #endif

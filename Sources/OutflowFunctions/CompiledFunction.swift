@@ -1,10 +1,44 @@
 import OutflowCore
 
+/// Where a function runs (DESIGN section 8; docs/functions.md says what each allows).
+public enum FunctionHost: Sendable {
+    /// In Outflow's process: the command line's default, trusted code.
+    case inProcess
+    /// In the workspace's worker subprocess.
+    case worker(FunctionWorker)
+}
+
 /// What runs a compiled source: one per pipeline, called with a batch of `user` arguments.
 protocol FunctionEngine: AnyObject, Sendable {
     /// Calls `transform` once per argument, in order; each result is the returned value or why
     /// that call failed. Lines the function printed go to `log`.
     func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>]
+
+    /// Transforms rows `rows` of `batch`: the argument of each as `input` builds it, the user from
+    /// each result as `output` checks it. Hosts convert straight between slots and their own
+    /// objects here; the default goes through ``Value``s and ``call(_:log:)``.
+    func transform(
+        _ batch: ProfileBatch, rows: [Int], input: FunctionInput, output: FunctionOutput, action: MappingAction, log: (String) -> Void
+    ) -> [Result<ValueObject, FunctionError>]
+}
+
+extension FunctionEngine {
+    func transform(
+        _ batch: ProfileBatch, rows: [Int], input: FunctionInput, output: FunctionOutput, action: MappingAction, log: (String) -> Void
+    ) -> [Result<ValueObject, FunctionError>] {
+        transformByValues(batch, rows: rows, input: input, output: output, action: action, log: log)
+    }
+
+    func transformByValues(
+        _ batch: ProfileBatch, rows: [Int], input: FunctionInput, output: FunctionOutput, action: MappingAction, log: (String) -> Void
+    ) -> [Result<ValueObject, FunctionError>] {
+        call(rows.map { input.argument(batch, row: $0) }, log: log).map { result in
+            switch result {
+            case .success(let value): return output.user(from: value, action: action)
+            case .failure(let error): return .failure(error)
+            }
+        }
+    }
 }
 
 /// A pipeline's `transformation.function`, compiled once and then called per batch of profiles
@@ -44,7 +78,7 @@ public final class CompiledFunction: Sendable {
     ///   - log: receives what the function prints (`print` in Python, `console.log` in JavaScript),
     ///     one batch's output at a time; by default it goes to standard error, never to standard output.
     public convenience init(
-        _ pipeline: Pipeline, profileSchema: ObjectType? = nil, path: String = "",
+        _ pipeline: Pipeline, profileSchema: ObjectType? = nil, path: String = "", host: FunctionHost = .inProcess,
         log: @escaping @Sendable (String) -> Void = CompiledFunction.standardErrorLog
     ) throws(ValidationError) {
         guard let function = pipeline.transformation.function else {
@@ -52,20 +86,22 @@ public final class CompiledFunction: Sendable {
         }
         try self.init(
             function, inSchema: pipeline.inSchema, outSchema: pipeline.outSchema, profileSchema: profileSchema,
-            timeout: pipeline.functionTimeout ?? Pipeline.defaultFunctionTimeout, path: path, log: log)
+            timeout: pipeline.functionTimeout ?? Pipeline.defaultFunctionTimeout, path: path, host: host, log: log)
     }
 
     /// Compiles `function` for the given schemas.
     public init(
         _ function: TransformationFunction, inSchema: ObjectType, outSchema: ObjectType, profileSchema: ObjectType? = nil,
-        timeout: Double = Pipeline.defaultFunctionTimeout, path: String = "",
+        timeout: Double = Pipeline.defaultFunctionTimeout, path: String = "", host: FunctionHost = .inProcess,
         log: @escaping @Sendable (String) -> Void = CompiledFunction.standardErrorLog
     ) throws(ValidationError) {
         let here = Self.sourcePath(path)
         do throws(FunctionCompileError) {
-            switch function.language {
-            case .python: engine = try PythonFunction(source: function.source, timeout: timeout)
-            case .javaScript: engine = try JavaScriptFunction(source: function.source, timeout: timeout)
+            switch (host, function.language) {
+            case (.inProcess, .python): engine = try PythonFunction(source: function.source, timeout: timeout)
+            case (.inProcess, .javaScript): engine = try JavaScriptFunction(source: function.source, timeout: timeout)
+            case (.worker(let worker), let language):
+                engine = try WorkerFunction(worker: worker, language: language, source: function.source, timeout: timeout)
             }
         } catch {
             throw ValidationError([Diagnostic(path: here, message: error.message)])
@@ -84,30 +120,44 @@ public final class CompiledFunction: Sendable {
     /// Transforms rows `rows` of `batch` (whose schema is the `profileSchema` given at compile
     /// time), calling into the interpreter once per batch; one result per row, in order.
     public func transform(_ batch: ProfileBatch, rows: some Sequence<Int>, action: MappingAction) -> [Result<ValueObject, FunctionError>] {
+        transform(batch, rows: Array(rows), action: action)
+    }
+
+    /// Transforms rows `rows` of `batch`, given as a range.
+    public func transform(_ batch: ProfileBatch, rows: Range<Int>, action: MappingAction) -> [Result<ValueObject, FunctionError>] {
+        var list: [Int] = []
+        list.reserveCapacity(rows.count)
+        for row in rows { list.append(row) }
+        return transform(batch, rows: list, action: action)
+    }
+
+    /// Transforms rows `rows` of `batch`, given as an array.
+    public func transform(_ batch: ProfileBatch, rows: [Int], action: MappingAction) -> [Result<ValueObject, FunctionError>] {
         guard batch.width == input.rowWidth else {
             let error = FunctionError(message: "the profile batch has \(batch.width) properties but the function was compiled for \(input.rowWidth)")
             return rows.map { _ in .failure(error) }
         }
-        return finish(engine.call(rows.map { input.argument(batch, row: $0) }, log: log), action)
+        return engine.transform(batch, rows: rows, input: input, output: output, action: action, log: log)
     }
 
     /// Transforms profiles given as objects (top-level properties looked up by name), as tests do.
+    ///
+    /// They go through a batch of the compiled profile schema, so the path taken is the one of
+    /// ``transform(_:rows:action:)``.
     public func transform(_ profiles: [ValueObject], action: MappingAction) -> [Result<ValueObject, FunctionError>] {
-        finish(engine.call(profiles.map { input.argument($0) }, log: log), action)
+        var batch = ProfileBatch(schema: input.rowSchema)
+        for (index, profile) in profiles.enumerated() {
+            let row = batch.appendRow(record: index + 1, line: index + 1)
+            for (slot, property) in input.rowSchema.properties.enumerated() {
+                if let value = profile[property.name] { batch[row, slot] = value }
+            }
+        }
+        return engine.transform(batch, rows: Array(0..<batch.count), input: input, output: output, action: action, log: log)
     }
 
     /// Transforms one profile given as an object.
     public func transform(_ profile: ValueObject, action: MappingAction) -> Result<ValueObject, FunctionError> {
         transform([profile], action: action)[0]
-    }
-
-    private func finish(_ returned: [Result<Value, FunctionError>], _ action: MappingAction) -> [Result<ValueObject, FunctionError>] {
-        returned.map { result in
-            switch result {
-            case .success(let value): return output.user(from: value, action: action)
-            case .failure(let error): return .failure(error)
-            }
-        }
     }
 
     /// Writes what a function printed to standard error, each line prefixed `function: `.

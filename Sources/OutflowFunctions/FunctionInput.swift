@@ -13,9 +13,24 @@ struct FunctionInput: Sendable {
         var type: DataType
     }
 
+    /// One top-level key of the argument, for hosts that build it straight from a batch's slots.
+    struct Entry: Sendable {
+        var name: String
+        var slot: Int
+        /// The key is one whole top-level property: a scalar slot can be converted as it is.
+        var whole: Bool
+        /// The inPaths under this key, as indices into `paths`.
+        fileprivate var paths: [Int]
+    }
+
     private let paths: [Path]
     private let preserveJSON: Bool
     let rowWidth: Int
+    /// The schema of the rows arguments are read from.
+    let rowSchema: ObjectType
+    /// The argument's top-level keys in the order ``argument(_:row:)`` inserts them; nil when
+    /// that order depends on which values a row has (paths of one key interleaved with another's).
+    let entries: [Entry]?
 
     init(_ function: TransformationFunction, inSchema: ObjectType, rowSchema: ObjectType) {
         paths = function.inPaths.compactMap { text in
@@ -24,6 +39,50 @@ struct FunctionInput: Sendable {
         }
         preserveJSON = function.preserveJSON
         rowWidth = rowSchema.properties.count
+        self.rowSchema = rowSchema
+        entries = Self.entries(paths)
+    }
+
+    private static func entries(_ paths: [Path]) -> [Entry]? {
+        var entries: [Entry] = []
+        for (index, path) in paths.enumerated() {
+            guard let slot = path.slot else { continue }
+            let name = path.components[0]
+            if let last = entries.last, last.name == name {
+                entries[entries.count - 1].paths.append(index)
+                entries[entries.count - 1].whole = false
+            } else if entries.contains(where: { $0.name == name }) {
+                return nil
+            } else {
+                entries.append(Entry(name: name, slot: slot, whole: path.components.count == 1, paths: [index]))
+            }
+        }
+        return entries
+    }
+
+    /// The value of one top-level key of the argument for row `row`, as ``argument(_:row:)``
+    /// would give it (cut to inSchema, json as text with preserveJSON); nil when absent.
+    func value(_ batch: ProfileBatch, row: Int, _ entry: Entry) -> Value? {
+        if entry.whole {
+            guard let value = batch[row, entry.slot] else { return nil }
+            return prepare(value, paths[entry.paths[0]].type)
+        }
+        var user = ValueObject()
+        for index in entry.paths {
+            let path = paths[index]
+            guard var value = batch[row, entry.slot] else { continue }
+            var found = true
+            for component in path.components.dropFirst() {
+                guard case .object(let object) = value, let member = object[component] else {
+                    found = false
+                    break
+                }
+                value = member
+            }
+            guard found else { continue }
+            Self.insert(prepare(value, path.type), at: path.components[...], into: &user)
+        }
+        return user[entry.name]
     }
 
     /// The argument for row `row` of `batch`.

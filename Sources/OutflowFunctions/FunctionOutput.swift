@@ -17,6 +17,38 @@ struct FunctionOutput: Sendable {
     private struct Leaf: Sendable {
         var path: String
         var property: Property
+        /// Values that the conversion would return unchanged, checked without it.
+        var shortcut: Shortcut
+    }
+
+    /// What a leaf's property takes as is: a non-empty string within a bare maxLength (every
+    /// other string constraint goes through the conversion), or a datetime.
+    private enum Shortcut: Sendable {
+        case none
+        case string(maxLength: Int)
+        case datetime
+
+        init(_ type: DataType) {
+            switch type {
+            case .string(let t) where t.maxBytes == nil && t.pattern == nil && t.values == nil:
+                self = .string(maxLength: t.maxLength ?? Int.max)
+            case .datetime:
+                self = .datetime
+            default:
+                self = .none
+            }
+        }
+
+        /// `value` when the conversion would give it back unchanged; nil when it must run.
+        @inline(__always)
+        func accept(_ value: Value) -> Value? {
+            switch (self, value) {
+            // Bytes bound characters from above, so a byte count within the limit is enough.
+            case (.string(let maxLength), .string(let text)) where !text.isEmpty && text.utf8.count <= maxLength: return value
+            case (.datetime, .datetime): return value
+            default: return nil
+            }
+        }
     }
 
     /// The output in outSchema order: a leaf is one outPath, an object groups nested ones.
@@ -26,6 +58,8 @@ struct FunctionOutput: Sendable {
     }
 
     private let leaves: [Leaf]
+    /// Each leaf's shortcut, apart so the hot path does not copy leaves.
+    private let shortcuts: [Shortcut]
     private let top: Level
     private let plan: [Node]
     private let preserveJSON: Bool
@@ -37,11 +71,12 @@ struct FunctionOutput: Sendable {
         for text in function.outPaths {
             guard let path = PropertyPath(parsing: text), let property = outSchema.property(at: path) else { continue }
             let index = leaves.count
-            leaves.append(Leaf(path: text, property: property))
+            leaves.append(Leaf(path: text, property: property, shortcut: Shortcut(property.type)))
             parsed.append((path, index))
             Self.add(path.components[...], index, to: &top)
         }
         self.leaves = leaves
+        self.shortcuts = leaves.map(\.shortcut)
         self.top = top
         self.plan = Self.plan(outSchema, prefix: [], parsed)
         self.preserveJSON = function.preserveJSON
@@ -86,6 +121,26 @@ struct FunctionOutput: Sendable {
         }
     }
 
+    /// Number of outPaths: the size of the array ``user(leaves:action:)`` takes.
+    var leafCount: Int { leaves.count }
+
+    /// The index of the outPath named `name` at the top level, when it is one (not a group of
+    /// nested outPaths, not an unknown key): hosts that read a returned object key by key use it.
+    func topLevelLeaf(_ name: String) -> Int? {
+        if case .leaf(let index)? = top.names[name] { return index }
+        return nil
+    }
+
+    /// The user for a returned object whose keys were all top-level outPaths, given as the value
+    /// of each outPath (nil where the object did not have it), or why the profile fails.
+    func user(leaves values: [Value?], action: MappingAction) -> Result<ValueObject, FunctionError> {
+        do throws(FunctionError) {
+            return .success(ValueObject(try assemble(plan, values, action)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     private func collect(_ object: ValueObject, _ level: Level, prefix: String, into values: inout [Value?]) throws(FunctionError) {
         for member in object.members {
             let path = prefix.isEmpty ? member.key : prefix + "." + member.key
@@ -112,6 +167,10 @@ struct FunctionOutput: Sendable {
         for node in nodes {
             switch node {
             case .leaf(let name, let index):
+                if let value = values[index], let accepted = shortcuts[index].accept(value) {
+                    members.append((name, accepted))
+                    continue
+                }
                 let leaf = leaves[index]
                 var result: Value?
                 if let value = values[index] {

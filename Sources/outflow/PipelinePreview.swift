@@ -27,7 +27,7 @@ struct PipelinePreview {
         case projection(ProfileProjection)
     }
 
-    init(file: WorkspaceFile, pipeline: Pipeline) throws(ValidationError) {
+    init(file: WorkspaceFile, pipeline: Pipeline, functionHost: FunctionHost = .inProcess) throws(ValidationError) {
         self.file = file
         self.pipeline = pipeline
         let schema = file.workspace.warehouse.profiles.schema
@@ -41,7 +41,7 @@ struct PipelinePreview {
         }
         let label = "pipeline \(pipeline.id.map(String.init) ?? pipeline.name)"
         if pipeline.transformation.function != nil {
-            transform = .function(try CompiledFunction(pipeline, profileSchema: schema, path: label), action)
+            transform = .function(try CompiledFunction(pipeline, profileSchema: schema, path: label, host: functionHost), action)
         } else if let mapping = pipeline.transformation.mapping {
             let compiled = try CompiledMapping(
                 mapping, inSchema: pipeline.inSchema, outSchema: pipeline.outSchema, matchingOut: pipeline.matching.out,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutflowCore
+import OutflowFunctions
 import OutflowSources
 import OutflowWorkspace
 
@@ -33,6 +34,9 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop after this many profiles read.")
     var limit: Int?
 
+    @Flag(name: .long, help: "Run transformation functions in a worker subprocess with an empty environment, not in this process.")
+    var isolateFunctions = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -48,7 +52,7 @@ struct PreviewCommand: AsyncParsableCommand {
         }
         let preview: PipelinePreview
         do {
-            preview = try PipelinePreview(file: file, pipeline: selected)
+            preview = try PipelinePreview(file: file, pipeline: selected, functionHost: isolateFunctions ? .worker(FunctionWorker()) : .inProcess)
         } catch {
             printError(error.description)
             throw ExitCode(1)

@@ -58,6 +58,21 @@ import Testing
         #expect(result.stderr.contains("function: seen"))
     }
 
+    @Test("preview --isolate-functions runs the function in a worker, with the same output", arguments: sources)
+    func previewIsolated(_ row: (String, String)) throws {
+        let (language, source) = row
+        let (directory, file) = try workspace(function: [
+            "source": source, "language": language, "preserveJSON": false,
+            "inPaths": ["email", "first_name", "address.city"], "outPaths": ["firstname", "city"],
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let local = try CLIProcess.run(["preview", file.path, "--pipeline", "101", "--limit", "5"])
+        let isolated = try CLIProcess.run(["preview", file.path, "--pipeline", "101", "--limit", "5", "--isolate-functions"])
+        #expect(isolated.status == 2, "\(isolated.stderr)")
+        #expect(isolated.stdout == local.stdout)
+        #expect(isolated.stderr.contains("function: seen"))
+    }
+
     @Test("validate reports a syntax error with the interpreter's message and line", arguments: [
         ("Python", "def transform(user):\n    return {\"firstname\": user[\"first_name\"]\n", "pipelines[0].transformation.function.source: SyntaxError: '{' was never closed (line 2)"),
         ("JavaScript", "function transform(user) {\n  return { firstname: user.first_name;\n}", "pipelines[0].transformation.function.source: SyntaxError: "),

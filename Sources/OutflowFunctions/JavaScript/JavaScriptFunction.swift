@@ -11,13 +11,25 @@ import OutflowCore
 final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
     private let group: OpaquePointer
     let context: OpaquePointer
-    private let function: OpaquePointer
-    private let describe: OpaquePointer
-    private let drain: OpaquePointer
-    private let timeout: Double
-    private let lock = NSLock()
+    let function: OpaquePointer
+    let describe: OpaquePointer
+    let drain: OpaquePointer
+    let timeout: Double
+    let lock = NSLock()
     /// Property-name strings reused across calls (used under `lock`).
     var keys: [String: OpaquePointer] = [:]
+    /// The batch driver's `run(text, start)` and `entry(index)` (see JavaScriptBatch.swift).
+    let run: OpaquePointer
+    let entry: OpaquePointer
+    /// The index of the call the driver is running, -1 between calls; shared with JavaScript as
+    /// an Int32Array and read by the clock.
+    let progress: UnsafeMutablePointer<Int32>
+    let clock: JavaScriptCallClock
+    /// Argument keys as JSON strings, in ``FunctionInput/entries`` order (under `lock`).
+    var entryKeys: [[UInt8]]?
+    /// Buffers kept from one batch to the next (under `lock`).
+    var argumentBytes: [UInt8] = []
+    var resultBytes: [UInt8] = []
 
     private static let prelude = """
         (function () {
@@ -80,55 +92,44 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
         }
         JSValueProtect(context, found)
         function = found!
+        progress = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        progress.initialize(to: -1)
+        clock = JavaScriptCallClock(progress: progress, seconds: timeout)
+        let context = self.context
+        let shared = JSObjectMakeTypedArrayWithBytesNoCopy(context, kJSTypedArrayTypeInt32Array, progress, 4, nil, nil, nil)
+        let driverArguments: [OpaquePointer?] = [found, describe, shared]
+        guard let make = Self.evaluate(context, Self.driver, url: "outflow-driver", &exception), shared != nil,
+            let pair = driverArguments.withUnsafeBufferPointer({ arguments in
+                JSObjectCallAsFunction(context, make, nil, 3, arguments.baseAddress, nil)
+            }),
+            let run = JSObjectGetPropertyAtIndex(context, pair, 0, nil), let entry = JSObjectGetPropertyAtIndex(context, pair, 1, nil)
+        else {
+            // Not expected with a working JavaScriptCore.
+            throw FunctionCompileError(message: "the JavaScript batch driver could not be prepared")
+        }
+        JSValueProtect(context, run)
+        JSValueProtect(context, entry)
+        self.run = run
+        self.entry = entry
+        // From now on the group's limit is a tick: the clock decides when a call is overdue.
+        clock.group = group
+        clock.arm()
     }
 
     deinit {
         for key in keys.values { JSStringRelease(key) }
+        JSValueUnprotect(context, run)
+        JSValueUnprotect(context, entry)
         JSValueUnprotect(context, function)
         JSValueUnprotect(context, describe)
         JSValueUnprotect(context, drain)
         JSGlobalContextRelease(context)
         JSContextGroupRelease(group)
-    }
-
-    func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>] {
-        lock.lock()
-        defer { lock.unlock() }
-        var results: [Result<Value, FunctionError>] = []
-        results.reserveCapacity(arguments.count)
-        for argument in arguments {
-            results.append(call(argument))
-        }
-        if let printed = JSObjectCallAsFunction(context, drain, nil, 0, nil, nil), let text = Self.string(context, printed), !text.isEmpty {
-            log(text)
-        }
-        return results
-    }
-
-    private func call(_ argument: ValueObject) -> Result<Value, FunctionError> {
-        var exception: OpaquePointer?
-        let user: OpaquePointer? = object(argument)
-        let started = DispatchTime.now().uptimeNanoseconds
-        let returned = withUnsafePointer(to: user) { pointer in
-            JSObjectCallAsFunction(context, function, nil, 1, pointer, &exception)
-        }
-        if let exception {
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            if elapsed >= timeout * 0.99, !Self.isError(context, exception) {
-                return .failure(.timeout(timeout))
-            }
-            return .failure(FunctionError(message: Self.text(of: exception, context, describe)))
-        }
-        guard let returned else { return .failure(.timeout(timeout)) }
-        do throws(FunctionError) {
-            return .success(try value(returned, at: ""))
-        } catch {
-            return .failure(error)
-        }
+        progress.deallocate()
     }
 
     /// Evaluates `script`; nil with `exception` set when it threw.
-    private static func evaluate(_ context: OpaquePointer, _ script: String, url: String, _ exception: inout OpaquePointer?) -> OpaquePointer? {
+    static func evaluate(_ context: OpaquePointer, _ script: String, url: String, _ exception: inout OpaquePointer?) -> OpaquePointer? {
         let text = jsString(script)
         let name = jsString(url)
         defer {
@@ -138,19 +139,8 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
         return JSEvaluateScript(context, text, nil, name, 1, &exception)
     }
 
-    /// True for an Error object; JavaScriptCore's termination on timeout is not one.
-    private static func isError(_ context: OpaquePointer, _ value: OpaquePointer) -> Bool {
-        guard JSValueIsObject(context, value) else { return false }
-        let name = jsString("Error")
-        defer { JSStringRelease(name) }
-        guard let constructor = JSObjectGetProperty(context, JSContextGetGlobalObject(context), name, nil), JSValueIsObject(context, constructor) else {
-            return false
-        }
-        return JSValueIsInstanceOfConstructor(context, value, constructor, nil)
-    }
-
     /// `Type: message (line N)` for a thrown value.
-    private static func text(of exception: OpaquePointer, _ context: OpaquePointer, _ describe: OpaquePointer) -> String {
+    static func text(of exception: OpaquePointer, _ context: OpaquePointer, _ describe: OpaquePointer) -> String {
         var inner: OpaquePointer?
         let described = withUnsafePointer(to: Optional(exception)) { pointer in
             JSObjectCallAsFunction(context, describe, nil, 1, pointer, &inner)

@@ -10,13 +10,19 @@ import OutflowCore
 /// deadline the watchdog enforces.
 final class PythonFunction: FunctionEngine, @unchecked Sendable {
     let runtime: PythonRuntime
+    let timeout: Double
+    /// One batch at a time per function: the key caches below are shared by its calls.
+    let lock = NSLock()
     private let namespace: PyObjectPointer
     private let function: PyObjectPointer
-    private let timeout: Double
-    /// One batch at a time per function: the key cache below is shared by its calls.
-    private let lock = NSLock()
     /// Interned key objects of the argument dicts, by name (used under `lock` and the GIL).
     var keys: [String: PyObjectPointer] = [:]
+    /// The argument's top-level key objects, in ``FunctionInput/entries`` order (under `lock`).
+    var entryKeys: [PyObjectPointer]?
+    /// Key objects of returned dicts seen before, with their outPath (under `lock`): functions
+    /// return the same interned literals every call, so a pointer comparison finds them.
+    var returnedKeys: [(key: PyObjectPointer, leaf: Int, name: String)] = []
+    var returnedKeyPointers: [PyObjectPointer] = []
 
     init(source: String, timeout: Double) throws(FunctionCompileError) {
         let runtime = try PythonRuntime.shared.get()
@@ -67,6 +73,8 @@ final class PythonFunction: FunctionEngine, @unchecked Sendable {
         outflow_py_decref(function)
         outflow_py_decref(namespace)
         for key in keys.values { outflow_py_decref(key) }
+        for key in entryKeys ?? [] { outflow_py_decref(key) }
+        for key in returnedKeys { outflow_py_decref(key.key) }
         PyGILState_Release(state)
     }
 
@@ -81,17 +89,30 @@ final class PythonFunction: FunctionEngine, @unchecked Sendable {
         var results: [Result<Value, FunctionError>] = []
         results.reserveCapacity(arguments.count)
         for argument in arguments {
-            results.append(call(argument, clock))
+            guard let user = dictionary(argument) else {
+                results.append(.failure(FunctionError(message: "the profile could not be passed to Python: " + runtime.takeErrorText())))
+                continue
+            }
+            switch invoke(user, clock) {
+            case .success(let returned):
+                defer { outflow_py_decref(returned) }
+                do throws(FunctionError) {
+                    results.append(.success(try value(returned, at: "")))
+                } catch {
+                    results.append(.failure(error))
+                }
+            case .failure(let error):
+                results.append(.failure(error))
+            }
         }
         let printed = runtime.drain()
         if !printed.isEmpty { log(printed) }
         return results
     }
 
-    private func call(_ argument: ValueObject, _ clock: PythonCallClock) -> Result<Value, FunctionError> {
-        guard let user = dictionary(argument) else {
-            return .failure(FunctionError(message: "the profile could not be passed to Python: " + runtime.takeErrorText()))
-        }
+    /// Calls `transform(user)` under the clock, consuming `user`: the returned object (a new
+    /// reference) or why the call failed. Needs the GIL.
+    func invoke(_ user: PyObjectPointer, _ clock: PythonCallClock) -> Result<PyObjectPointer, FunctionError> {
         clock.begin()
         let returned = PyObject_CallOneArg(function, user)
         let fired = clock.end()
@@ -107,11 +128,6 @@ final class PythonFunction: FunctionEngine, @unchecked Sendable {
             }
             return .failure(FunctionError(message: runtime.takeErrorText()))
         }
-        defer { outflow_py_decref(returned) }
-        do throws(FunctionError) {
-            return .success(try value(returned, at: ""))
-        } catch {
-            return .failure(error)
-        }
+        return .success(returned)
     }
 }

@@ -33,6 +33,8 @@ final class PythonRuntime: @unchecked Sendable {
     let readTime: PyObjectPointer
     let describeException: PyObjectPointer
     let drainLog: PyObjectPointer
+    /// The datetime module's C API, to make and read datetimes without running Python code.
+    let datetimeAPI: UnsafeMutableRawPointer
     let watchdog: PythonWatchdog
 
     private static let bootstrap = """
@@ -136,6 +138,11 @@ final class PythonRuntime: @unchecked Sendable {
         readTime = try item("_read_time")
         describeException = try item("_describe")
         drainLog = try member("_log", "drain")
+        guard let api = outflow_py_datetime_api() else {
+            PyErr_Clear()
+            throw FunctionCompileError(message: "the Python datetime module has no C API")
+        }
+        datetimeAPI = api
         watchdog = PythonWatchdog()
     }
 

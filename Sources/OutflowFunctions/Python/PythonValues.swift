@@ -60,19 +60,7 @@ extension PythonFunction {
         case .string(let text), .ip(let text): return Self.str(text)
         case .decimal(let decimal): return callOne(runtime.decimalType, Self.str(decimal.description))
         case .uuid(let uuid): return callOne(runtime.uuidType, Self.str(uuid.uuidString.lowercased()))
-        case .datetime(let instant):
-            // Python datetimes hold microseconds: finer fractions are truncated.
-            guard let seconds = PyLong_FromLongLong(instant.seconds), let micros = PyLong_FromLongLong(Int64(instant.nanoseconds / 1000)) else { return nil }
-            guard let arguments = PyTuple_New(2) else {
-                outflow_py_decref(seconds)
-                outflow_py_decref(micros)
-                return nil
-            }
-            // PyTuple_SetItem steals the references.
-            PyTuple_SetItem(arguments, 0, seconds)
-            PyTuple_SetItem(arguments, 1, micros)
-            defer { outflow_py_decref(arguments) }
-            return PyObject_Call(runtime.makeDatetime, arguments, nil)
+        case .datetime(let instant): return datetime(instant)
         case .date(let date): return callOne(runtime.makeDate, PyLong_FromLongLong(Int64(date.days)))
         case .time(let time): return callOne(runtime.makeTime, PyLong_FromLongLong(time.nanoseconds))
         case .json(let json): return python(json)
@@ -197,6 +185,13 @@ extension PythonFunction {
                 items.append(try value(item, at: path + "[\(index)]"))
             }
             return .array(items)
+        }
+        var fields: (Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0)
+        let naiveOrUTC = withUnsafeMutableBytes(of: &fields) { outflow_py_utc_fields(runtime.datetimeAPI, object, $0.baseAddress!.assumingMemoryBound(to: Int32.self)) }
+        if naiveOrUTC != 0 {
+            let days = CivilDays.days(year: Int64(fields.0), month: Int64(fields.1), day: Int64(fields.2))
+            let seconds = days * 86_400 + Int64(fields.3) * 3600 + Int64(fields.4) * 60 + Int64(fields.5)
+            return .datetime(DateTimeValue(seconds: seconds, nanoseconds: fields.6 * 1000))
         }
         if PyObject_IsInstance(object, runtime.datetimeType) == 1 {
             guard let pair = PyObject_CallOneArg(runtime.readDatetime, object) else { throw pythonError(path) }

@@ -2,12 +2,20 @@ import CPython
 import Dispatch
 import Foundation
 
-/// The deadline of the transform call one thread is running, shared with the watchdog.
+/// Which transform call one thread is running, shared with the watchdog.
+///
+/// A call costs two counter bumps under an uncontended lock and no clock read: the watchdog, which
+/// looks every 20 ms, notes when it first saw each call and fires once the same call has been
+/// running for the whole limit. A call is therefore never interrupted early, and at most two
+/// looks late.
 final class PythonCallClock: @unchecked Sendable {
     private let lock = NSLock()
-    private var deadline: UInt64 = 0
+    /// Odd while a call runs; each begin and end adds one.
     private var serial: UInt64 = 0
     private var firedSerial: UInt64 = 0
+    // The watchdog's own notes (used by its thread only).
+    private var seenSerial: UInt64 = 0
+    private var seenAt: UInt64 = 0
     private var nextFire: UInt64 = 0
     /// The Python thread identifier of the calling thread.
     let threadID: UInt
@@ -20,10 +28,8 @@ final class PythonCallClock: @unchecked Sendable {
 
     /// Marks the start of a call (the caller holds the GIL).
     func begin() {
-        let now = DispatchTime.now().uptimeNanoseconds
         lock.lock()
         serial &+= 1
-        deadline = now &+ limit
         lock.unlock()
     }
 
@@ -32,26 +38,36 @@ final class PythonCallClock: @unchecked Sendable {
     func end() -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        deadline = 0
-        return firedSerial == serial
+        let fired = firedSerial == serial
+        serial &+= 1
+        return fired
     }
 
-    /// Called by the watchdog holding the GIL: true when the running call is overdue and should
+    /// Called by the watchdog without the GIL: the serial of the running call when it is overdue.
+    func dueSerial(now: UInt64) -> UInt64? {
+        lock.lock()
+        let current = serial
+        lock.unlock()
+        guard current & 1 == 1 else { return nil }
+        if current != seenSerial {
+            seenSerial = current
+            seenAt = now
+            return nil
+        }
+        guard now &- seenAt >= limit, now >= nextFire else { return nil }
+        return current
+    }
+
+    /// Called by the watchdog holding the GIL: true when call `due` still runs and should
     /// receive (again) the timeout exception.
-    func shouldFire(now: UInt64) -> Bool {
+    func shouldFire(_ due: UInt64, now: UInt64) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard deadline != 0, now >= deadline, now >= nextFire else { return false }
-        firedSerial = serial
+        guard serial == due else { return false }
+        firedSerial = due
         // Fire again while the call runs on: a bare `except:` may have swallowed the first one.
         nextFire = now &+ 100_000_000
         return true
-    }
-
-    func isDue(now: UInt64) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return deadline != 0 && now >= deadline && now >= nextFire
     }
 }
 
@@ -94,13 +110,14 @@ final class PythonWatchdog: @unchecked Sendable {
             usleep(Self.period)
             let now = DispatchTime.now().uptimeNanoseconds
             lock.lock()
-            let due = clocks.values.filter { $0.isDue(now: now) }
+            let due = clocks.values.compactMap { clock in clock.dueSerial(now: now).map { (clock, $0) } }
             lock.unlock()
             if due.isEmpty { continue }
-            // Holding the GIL, every due thread is inside its call (the Swift code between calls
-            // keeps the GIL), so the exception cannot land in the wrong call.
+            // Holding the GIL, a thread whose serial is still the overdue one is inside that call
+            // (the Swift code between calls keeps the GIL), so the exception cannot land in
+            // another call.
             let state = PyGILState_Ensure()
-            for clock in due where clock.shouldFire(now: now) {
+            for (clock, serial) in due where clock.shouldFire(serial, now: now) {
                 PyThreadState_SetAsyncExc(clock.threadID, timeoutType)
             }
             PyGILState_Release(state)

@@ -1,0 +1,80 @@
+import Foundation
+import OutflowCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker process's side of the function protocol (`outflow function-worker`): compiles the
+/// sources it is sent and runs batches of calls, reading frames on standard input and answering
+/// on what was standard output.
+///
+/// Requests: `{"op":"compile","id":1,"language":"Python","source":"…","timeout":10}`, answered
+/// `{"ok":true}` or `{"error":"…"}`; `{"op":"call","id":1,"arguments":[…]}`, answered
+/// `{"results":[{"value":…} or {"error":"…"}, …],"log":"…"}`; `{"op":"drop","id":1}`, unanswered.
+public enum FunctionWorkerServer {
+    /// Serves until standard input closes; the process's exit status.
+    public static func run() -> Int32 {
+        // Nothing of the parent's but the two pipes: no inherited descriptors (a state store's
+        // file among them), no working directory of the workspace.
+        for fd in 3..<1024 { close(Int32(fd)) }
+        _ = chdir("/")
+        // The protocol gets its own descriptor; stray writes to fd 1 (a C extension, os.write)
+        // go nowhere instead of corrupting it.
+        let output = dup(1)
+        let null = open("/dev/null", O_WRONLY)
+        if null >= 0 {
+            dup2(null, 1)
+            close(null)
+        }
+        var functions: [Int: any FunctionEngine] = [:]
+        while true {
+            let request: JSONValue
+            do {
+                request = try FunctionWire.read(from: 0, deadline: nil)
+            } catch {
+                return 0
+            }
+            guard case .object(let object) = request, case .string(let op)? = object["op"], case .number(let idText)? = object["id"],
+                let id = Int(idText)
+            else { return 2 }
+            switch op {
+            case "compile":
+                guard case .string(let source)? = object["source"], case .string(let languageName)? = object["language"],
+                    let language = TransformationFunction.Language(rawValue: languageName), case .number(let timeoutText)? = object["timeout"],
+                    let timeout = Double(timeoutText)
+                else { return 2 }
+                do throws(FunctionCompileError) {
+                    switch language {
+                    case .python: functions[id] = try PythonFunction(source: source, timeout: timeout)
+                    case .javaScript: functions[id] = try JavaScriptFunction(source: source, timeout: timeout)
+                    }
+                    guard FunctionWire.write(.object(JSONObject([("ok", .bool(true))])), to: output) else { return 0 }
+                } catch {
+                    guard FunctionWire.write(.object(JSONObject([("error", .string(error.message))])), to: output) else { return 0 }
+                }
+            case "call":
+                guard let engine = functions[id], case .array(let items)? = object["arguments"] else { return 2 }
+                var arguments: [ValueObject] = []
+                arguments.reserveCapacity(items.count)
+                for item in items {
+                    guard case .object(let user)? = try? FunctionWire.decode(item) else { return 2 }
+                    arguments.append(user)
+                }
+                var printed = ""
+                let results = engine.call(arguments) { printed += $0 }
+                let encoded: [JSONValue] = results.map { result in
+                    switch result {
+                    case .success(let value): return .object(JSONObject([("value", FunctionWire.encode(value))]))
+                    case .failure(let error): return .object(JSONObject([("error", .string(error.message))]))
+                    }
+                }
+                let answer = JSONValue.object(JSONObject([("results", .array(encoded)), ("log", .string(printed))]))
+                guard FunctionWire.write(answer, to: output) else { return 0 }
+            case "drop":
+                functions[id] = nil
+            default:
+                return 2
+            }
+        }
+    }
+}
