@@ -90,6 +90,10 @@ public struct CSVReader: ProfileReader {
             return
         }
         guard fieldCount == columns.count else {
+            // Best effort: the cells that decode still name the profile (its key) in the error.
+            for index in 0 ..< min(fieldCount, columns.count) where layout.plans[index].slot >= 0 {
+                if let value = try? decodeValue(index, layout.plans[index]) { batch[row, layout.plans[index].slot] = value }
+            }
             batch.fail(row, "line \(line): the record has \(fieldCount) field\(fieldCount == 1 ? "" : "s") but the header has \(columns.count)")
             return
         }

@@ -59,8 +59,27 @@ import Testing
         let messages = errors.compactMap { $0["message"] as? String }
         #expect(messages.contains("line 5: «abc» is not an int(16) value for «age»"))
         #expect(messages.contains { $0.hasPrefix("line 3: the record has 21 fields but the header has 23") })
-        // A record whose key cannot be read is named by its record number.
-        #expect(lines.contains { ($0["profile"] as? Int) == 2 && $0["error"] != nil })
+        // A record with the wrong field count is still named by its key when the key cell decodes
+        // (line 3 holds id 9002); a record whose key is null is named by its record number (line 20).
+        #expect(lines.contains { ($0["profile"] as? Int) == 9002 && $0["error"] != nil })
+        #expect(lines.contains { ($0["profile"] as? Int) == 19 && $0["error"] != nil })
+    }
+
+    @Test func failedJSONProfilesAreNamedByTheirKey() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outflow-preview-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var text = try String(contentsOfFile: CLIProcess.fixture("workspaces/demo.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "../profiles/customers.csv", with: CLIProcess.fixture("profiles/malformed.ndjson"))
+        text = text.replacingOccurrences(of: #""format": "csv""#, with: #""format": "ndjson""#)
+        let workspace = directory.appendingPathComponent("outflow.json")
+        try text.write(to: workspace, atomically: true, encoding: .utf8)
+        let result = try CLIProcess.run(["preview", workspace.path, "--pipeline", "101"])
+        #expect(result.status == 2, "\(result.stderr)")
+        let failed = try objects(result).filter { $0["error"] != nil }.compactMap { $0["profile"] as? Int }
+        // malformed.ndjson: the profiles with ids 9105 (wrong type), 9106 (unknown member) and 9109
+        // (null for a non-nullable property) fail, but their ids decode, so they name them.
+        #expect(Set(failed).isSuperset(of: [9105, 9106, 9109]), "\(failed)")
     }
 
     @Test func unknownPipelineAndUnreadableProfilesExitOneWithNoOutput() throws {

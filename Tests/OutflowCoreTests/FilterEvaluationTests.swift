@@ -115,7 +115,9 @@ private let stringRows: [EvaluationRow] = [
     row("string", .isBetween, ["b", "d"], "null", false),
     row("string", .isNotBetween, ["b", "d"], #""e""#, true),
     row("string", .isNotBetween, ["b", "d"], #""c""#, false),
-    row("string", .isNotBetween, ["b", "d"], missing, true),
+    // Krenalis applies.go: `is not between` is false for a missing or null value.
+    row("string", .isNotBetween, ["b", "d"], missing, false),
+    row("string", .isNotBetween, ["b", "d"], "null", false),
     row("string", .contains, ["bc"], #""abcd""#, true),
     row("string", .contains, ["bc"], #""abd""#, false),
     row("string", .contains, ["bc"], #""""#, false),
@@ -213,7 +215,8 @@ private let intRows: [EvaluationRow] = [
     row("int", .isNotBetween, ["1", "10"], "11", true),
     row("int", .isNotBetween, ["1", "10"], "5", false),
     row("int", .isNotBetween, ["1", "10"], "1", false),
-    row("int", .isNotBetween, ["1", "10"], missing, true),
+    row("int", .isNotBetween, ["1", "10"], missing, false),
+    row("int", .isNotBetween, ["1", "10"], "null", false),
     row("int", .isOneOf, ["1", "2", "3"], "2", true),
     row("int", .isOneOf, ["1", "2", "3"], "4", false),
     row("int", .isOneOf, ["1", "2", "3"], "null", false),
@@ -676,7 +679,8 @@ private let jsonPathRows: [EvaluationRow] = [
         }
         let filter = try CompiledFilter(
             Filter(logical: .and, conditions: [.init(property: "p", operator: .isNotBetween, values: ["10", "20"])]), schema: schema)
-        #expect((0..<batch.count).map { filter.matches(batch, row: $0) } == [true, true, true, true])
+        // Missing and null are neither between nor outside the bounds (Krenalis applies.go).
+        #expect((0..<batch.count).map { filter.matches(batch, row: $0) } == [true, false, false, true])
         let above = try CompiledFilter(
             Filter(logical: .and, conditions: [.init(property: "p", operator: .isGreaterThan, values: ["10"])]), schema: schema)
         #expect((0..<batch.count).map { above.matches(batch, row: $0) } == [false, false, false, true])

@@ -55,6 +55,7 @@ func fixture(_ relative: String) -> String {
     static let expectedPaths: [String] = [
         "warehouse.profiles.format",
         "connections[1].id",
+        "connections[2].connector",
         "connections[2].mock.faults",
         "pipelines[0].name",
         "pipelines[0].exportmode",

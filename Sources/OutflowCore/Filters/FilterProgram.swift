@@ -98,15 +98,28 @@ extension CompiledFilter {
         @inline(__always)
         private func run(_ instruction: Instruction, _ batch: ProfileBatch, _ row: Int, _ context: Context) -> Bool {
             let slot = batch.slot(row, instruction.slot)
+            // `is not between` is not a plain negation: like Krenalis (applies.go), a missing or null
+            // value is not "outside the range" either.
+            let notBetween = instruction.negated && instruction.opcode == .between
             if instruction.path < 0 {
+                if notBetween, slot.tag == .absent || slot.tag == .null { return false }
                 // Text is compared in place, in the batch's arena: no String per profile.
                 if slot.tag == .text || slot.tag == .ip {
                     let isIP = slot.tag == .ip
                     return batch.withText(slot) { context.evaluateText(instruction, $0, isIP: isIP) } != instruction.negated
                 }
-                return context.evaluate(instruction, batch.value(of: slot)) != instruction.negated
+                let value = batch.value(of: slot)
+                if notBetween, case .json(.null)? = value { return false }
+                return context.evaluate(instruction, value) != instruction.negated
             }
-            return context.evaluate(instruction, Self.value(at: batch.value(of: slot), paths[Int(instruction.path)])) != instruction.negated
+            let nested = Self.value(at: batch.value(of: slot), paths[Int(instruction.path)])
+            if notBetween {
+                switch nested {
+                case nil, .null?, .json(.null)?: return false
+                default: break
+                }
+            }
+            return context.evaluate(instruction, nested) != instruction.negated
         }
 
         /// The value below the top-level `value` along `path`; nil when a key on the way is missing

@@ -139,6 +139,12 @@ extension Connection {
         }
         fields.rejectUnknown()
         if let name, name.isEmpty { fields.issues.append(Diagnostic(path: fields.memberPath("name"), message: "must not be empty")) }
+        if let connector, !Connection.knownConnectors.contains(connector) {
+            fields.issues.append(
+                Diagnostic(
+                    path: fields.memberPath("connector"),
+                    message: "connector \"\(connector)\" does not exist" + Suggestion.hint(for: connector, in: Connection.knownConnectors)))
+        }
         guard let id, let name, let connector else { return nil }
         return Connection(id: id, name: name, connector: connector, settings: settings, mock: mock)
     }
