@@ -46,18 +46,6 @@ enum FunctionBench {
     static let inPaths = ["id", "email", "first_name", "country", "vip", "updated_at"]
     static let outPaths = ["name", "label", "email", "nickname", "tier", "updated"]
 
-    static let schemaJSON = """
-        {"kind":"object","properties":[
-          {"name":"id","type":{"kind":"int","bitSize":64}},
-          {"name":"email","type":{"kind":"string","maxLength":254},"nullable":true},
-          {"name":"first_name","type":{"kind":"string","maxLength":100},"nullable":true},
-          {"name":"country","type":{"kind":"string","maxLength":2},"nullable":true},
-          {"name":"age","type":{"kind":"int","bitSize":16},"nullable":true},
-          {"name":"score","type":{"kind":"float","bitSize":64}},
-          {"name":"vip","type":{"kind":"boolean"}},
-          {"name":"updated_at","type":{"kind":"datetime"}}]}
-        """
-
     static let outSchemaJSON = """
         {"kind":"object","properties":[
           {"name":"name","type":{"kind":"string","maxLength":200},"nullable":true},
@@ -73,7 +61,7 @@ enum FunctionBench {
 
     static func schemas() throws -> (ObjectType, ObjectType) {
         var issues: [Diagnostic] = []
-        guard let schema = ObjectType.decodeSchema(try JSONParser.parse(schemaJSON), path: "", issues: &issues),
+        guard let schema = ObjectType.decodeSchema(try JSONParser.parse(BenchData.schemaJSON), path: "", issues: &issues),
             let outSchema = ObjectType.decodeSchema(try JSONParser.parse(outSchemaJSON), path: "", issues: &issues)
         else { throw ValidationError(issues) }
         return (schema, outSchema)
