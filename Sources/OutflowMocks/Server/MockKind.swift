@@ -5,6 +5,7 @@
 /// ```
 public enum MockKind: String, CaseIterable, Sendable {
     case hubspot
+    case mailchimp
     case webhook
 
     /// The kind named `name` (case-insensitive), or nil.

@@ -91,6 +91,10 @@ public final class MockServer: Sendable {
             let store = HubSpotStore(searchLag: options.faults.searchLag)
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
             return HubSpotMock(store: store)
+        case .mailchimp:
+            let store = MailchimpStore()
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return MailchimpMock(store: store)
         case .webhook:
             return WebhookMock(path: options.webhookPath, secret: options.webhookSecret)
         }
