@@ -1,6 +1,7 @@
 import ArgumentParser
 import OutflowCore
 import OutflowFunctions
+import OutflowSources
 import OutflowWorkspace
 
 /// `outflow validate`: checks a workspace file without reading profiles or contacting anything.
@@ -28,11 +29,24 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let file = try loadWorkspace(workspace)
         var problems = WorkspaceChecks.environmentAndFiles(file)
+        if problems.isEmpty { problems += Self.checkProfileHeader(file) }
         problems += Self.compileFunctions(file)
         for diagnostic in problems { printError(diagnostic.description) }
         if !problems.isEmpty { throw ExitCode(1) }
         let pipelines = file.workspace.pipelines.count
         printError("\(file.path): valid (\(pipelines) pipeline\(pipelines == 1 ? "" : "s"), \(file.workspace.connections.count) connection\(file.workspace.connections.count == 1 ? "" : "s"))")
+    }
+
+    /// Opens the profile source, which reads a CSV header and checks it against the schema, so that
+    /// an unknown or misspelt column is reported here and not only when a run starts.
+    static func checkProfileHeader(_ file: WorkspaceFile) -> [Diagnostic] {
+        let source = file.workspace.warehouse.profiles
+        do {
+            _ = try ProfileReaders.open(source, url: file.profilesURL, displayPath: source.path)
+            return []
+        } catch {
+            return [Diagnostic(file: file.path, path: "warehouse.profiles", message: error.description)]
+        }
     }
 
     /// Compiles every pipeline's function (running its top level, not transform) and returns

@@ -42,6 +42,20 @@ import Testing
         #expect(result.stderr.contains("outflow.json: valid"))
     }
 
+    @Test func aCSVHeaderColumnNotInTheSchemaIsReported() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outflow-header-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "id,emial\n1,a@b.c\n".write(to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+        var text = try String(contentsOfFile: CLIProcess.fixture("workspaces/demo.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "../profiles/customers.csv", with: "p.csv")
+        let workspace = directory.appendingPathComponent("outflow.json")
+        try text.write(to: workspace, atomically: true, encoding: .utf8)
+        let result = try CLIProcess.run(["validate", workspace.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(#"warehouse.profiles: p.csv: line 1: invalid header: column «emial» names no property of the schema; did you mean "email"?"#), "\(result.stderr)")
+    }
+
     @Test func unknownFlagIsAUsageError() throws {
         let result = try CLIProcess.run(["validate", "--nope"])
         #expect(result.status == 64)
