@@ -68,6 +68,7 @@ let package = Package(
                 "OutflowWorkspace",
                 "OutflowFunctions",
                 "OutflowMocks",
+                "OutflowStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,7 +76,7 @@ let package = Package(
         .testTarget(name: "OutflowSourcesTests", dependencies: ["OutflowSources", "OutflowCore"]),
         .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
         .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
-        .testTarget(name: "OutflowCLITests", dependencies: ["outflow"]),
+        .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
         .testTarget(name: "OutflowStoreTests", dependencies: ["OutflowStore"]),
         .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
