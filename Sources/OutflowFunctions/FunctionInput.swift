@@ -70,35 +70,28 @@ struct FunctionInput: Sendable {
         var user = ValueObject()
         for index in entry.paths {
             let path = paths[index]
-            guard var value = batch[row, entry.slot] else { continue }
-            var found = true
-            for component in path.components.dropFirst() {
-                guard case .object(let object) = value, let member = object[component] else {
-                    found = false
-                    break
-                }
-                value = member
-            }
-            guard found else { continue }
+            guard let value = Self.member(batch[row, entry.slot], path.components.dropFirst()) else { continue }
             Self.insert(prepare(value, path.type), at: path.components[...], into: &user)
         }
         return user[entry.name]
+    }
+
+    /// The value below a top-level value along `components` through nested objects; nil when the
+    /// top-level value or a member on the way is missing.
+    static func member(_ top: Value?, _ components: ArraySlice<String>) -> Value? {
+        guard var value = top else { return nil }
+        for component in components {
+            guard case .object(let object) = value, let next = object[component] else { return nil }
+            value = next
+        }
+        return value
     }
 
     /// The argument for row `row` of `batch`.
     func argument(_ batch: ProfileBatch, row: Int) -> ValueObject {
         var user = ValueObject()
         for path in paths {
-            guard let slot = path.slot, var value = batch[row, slot] else { continue }
-            var found = true
-            for component in path.components.dropFirst() {
-                guard case .object(let object) = value, let member = object[component] else {
-                    found = false
-                    break
-                }
-                value = member
-            }
-            guard found else { continue }
+            guard let slot = path.slot, let value = Self.member(batch[row, slot], path.components.dropFirst()) else { continue }
             Self.insert(prepare(value, path.type), at: path.components[...], into: &user)
         }
         return user

@@ -31,6 +31,16 @@ struct RunsCommand: AsyncParsableCommand {
         func store() throws -> StateStore {
             try StateLocation.open(for: try loadWorkspace(workspace), override: state)
         }
+
+        /// The store and run `id` with its errors, or a one-line error and exit status 1.
+        func run(_ id: Int64) throws -> (RunRecord, [ProfileError]) {
+            let store = try store()
+            guard let run = try fetch({ try store.run(id) }) else {
+                printError("no run has the id \(id)")
+                throw ExitCode(1)
+            }
+            return (run, try fetch { try store.errors(run: id) })
+        }
     }
 
     struct List: AsyncParsableCommand {
@@ -61,12 +71,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var common: Common
 
         func run() async throws {
-            let store = try common.store()
-            guard let run = try fetch({ try store.run(runID) }) else {
-                printError("no run has the id \(runID)")
-                throw ExitCode(1)
-            }
-            let errors = try fetch { try store.errors(run: runID) }
+            let (run, errors) = try common.run(runID)
             var out = StandardStream.standardOutput()
             if common.json {
                 out.line(RunText.json(run, errors: errors.prefix(100)))
@@ -86,13 +91,9 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var common: Common
 
         func run() async throws {
-            let store = try common.store()
-            guard try fetch({ try store.run(runID) }) != nil else {
-                printError("no run has the id \(runID)")
-                throw ExitCode(1)
-            }
+            let (_, errors) = try common.run(runID)
             var out = StandardStream.standardOutput()
-            for error in try fetch({ try store.errors(run: runID) }) {
+            for error in errors {
                 out.line(common.json ? RunText.json(error) : "\(error.profile)\t\(error.stage)\t\(error.message)")
             }
             out.flush()

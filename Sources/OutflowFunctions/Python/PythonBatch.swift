@@ -16,36 +16,29 @@ extension PythonFunction {
         guard let entries = input.entries else {
             return transformByValues(batch, rows: rows, input: input, output: output, action: action, log: log)
         }
-        lock.lock()
-        defer { lock.unlock() }
-        let state = PyGILState_Ensure()
-        defer { PyGILState_Release(state) }
-        let clock = PythonCallClock(threadID: PyThread_get_thread_ident(), seconds: timeout)
-        runtime.watchdog.register(clock)
-        defer { runtime.watchdog.unregister(clock) }
-        var results: [Result<ValueObject, FunctionError>] = []
-        results.reserveCapacity(rows.count)
-        guard let keys = argumentKeys(entries) else {
-            let error = FunctionError(message: "the profile could not be passed to Python: " + runtime.takeErrorText())
-            return rows.map { _ in .failure(error) }
-        }
-        var leaves = [Value?](repeating: nil, count: output.leafCount)
-        for row in rows {
-            guard let user = argument(batch, row: row, entries, keys, input) else {
-                results.append(.failure(FunctionError(message: "the profile could not be passed to Python: " + runtime.takeErrorText())))
-                continue
+        return withCall(log: log) { clock in
+            var results: [Result<ValueObject, FunctionError>] = []
+            results.reserveCapacity(rows.count)
+            guard let keys = argumentKeys(entries) else {
+                let error = FunctionError(message: "the profile could not be passed to Python: " + runtime.takeErrorText())
+                return rows.map { _ in .failure(error) }
             }
-            switch invoke(user, clock) {
-            case .success(let returned):
-                results.append(self.user(returned, output, action, &leaves))
-                outflow_py_decref(returned)
-            case .failure(let error):
-                results.append(.failure(error))
+            var leaves = [Value?](repeating: nil, count: output.leafCount)
+            for row in rows {
+                guard let user = argument(batch, row: row, entries, keys, input) else {
+                    results.append(.failure(FunctionError(message: "the profile could not be passed to Python: " + runtime.takeErrorText())))
+                    continue
+                }
+                switch invoke(user, clock) {
+                case .success(let returned):
+                    results.append(self.user(returned, output, action, &leaves))
+                    outflow_py_decref(returned)
+                case .failure(let error):
+                    results.append(.failure(error))
+                }
             }
+            return results
         }
-        let printed = runtime.drain()
-        if !printed.isEmpty { log(printed) }
-        return results
     }
 
     private func argumentKeys(_ entries: [FunctionInput.Entry]) -> [PyObjectPointer]? {

@@ -79,6 +79,33 @@ final class PythonFunction: FunctionEngine, @unchecked Sendable {
     }
 
     func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>] {
+        withCall(log: log) { clock in
+            var results: [Result<Value, FunctionError>] = []
+            results.reserveCapacity(arguments.count)
+            for argument in arguments {
+                guard let user = dictionary(argument) else {
+                    results.append(.failure(FunctionError(message: "the profile could not be passed to Python: " + runtime.takeErrorText())))
+                    continue
+                }
+                switch invoke(user, clock) {
+                case .success(let returned):
+                    defer { outflow_py_decref(returned) }
+                    do throws(FunctionError) {
+                        results.append(.success(try value(returned, at: "")))
+                    } catch {
+                        results.append(.failure(error))
+                    }
+                case .failure(let error):
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
+    /// Runs `body` once per batch holding this function's lock and the GIL, with a call clock the
+    /// watchdog watches, then hands what the function printed to `log`.
+    func withCall<T>(log: (String) -> Void, _ body: (PythonCallClock) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         let state = PyGILState_Ensure()
@@ -86,28 +113,10 @@ final class PythonFunction: FunctionEngine, @unchecked Sendable {
         let clock = PythonCallClock(threadID: PyThread_get_thread_ident(), seconds: timeout)
         runtime.watchdog.register(clock)
         defer { runtime.watchdog.unregister(clock) }
-        var results: [Result<Value, FunctionError>] = []
-        results.reserveCapacity(arguments.count)
-        for argument in arguments {
-            guard let user = dictionary(argument) else {
-                results.append(.failure(FunctionError(message: "the profile could not be passed to Python: " + runtime.takeErrorText())))
-                continue
-            }
-            switch invoke(user, clock) {
-            case .success(let returned):
-                defer { outflow_py_decref(returned) }
-                do throws(FunctionError) {
-                    results.append(.success(try value(returned, at: "")))
-                } catch {
-                    results.append(.failure(error))
-                }
-            case .failure(let error):
-                results.append(.failure(error))
-            }
-        }
+        let result = body(clock)
         let printed = runtime.drain()
         if !printed.isEmpty { log(printed) }
-        return results
+        return result
     }
 
     /// Calls `transform(user)` under the clock, consuming `user`: the returned object (a new
