@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "OutflowHTTP", targets: ["OutflowHTTP"]),
         .library(name: "OutflowStore", targets: ["OutflowStore"]),
         .library(name: "OutflowMocks", targets: ["OutflowMocks"]),
+        .library(name: "OutflowConnectors", targets: ["OutflowConnectors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,7 @@ let package = Package(
         .target(name: "OutflowFunctions", dependencies: ["OutflowCore", "CPython", "CJavaScriptCore"]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "OutflowHTTP", dependencies: ["CCurl"]),
+        .target(name: "OutflowConnectors", dependencies: ["OutflowCore", "OutflowHTTP"]),
         .target(name: "OutflowStore", dependencies: ["OutflowCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "OutflowMocks",
