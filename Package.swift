@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "OutflowStore", targets: ["OutflowStore"]),
         .library(name: "OutflowMocks", targets: ["OutflowMocks"]),
         .library(name: "OutflowConnectors", targets: ["OutflowConnectors"]),
+        .library(name: "OutflowEngine", targets: ["OutflowEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +52,10 @@ let package = Package(
         .target(name: "OutflowConnectors", dependencies: ["OutflowCore", "OutflowHTTP"]),
         .target(name: "OutflowStore", dependencies: ["OutflowCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
+            name: "OutflowEngine",
+            dependencies: ["OutflowCore", "OutflowSources", "OutflowFunctions", "OutflowHTTP", "OutflowConnectors", "OutflowStore"]
+        ),
+        .target(
             name: "OutflowMocks",
             dependencies: [
                 "OutflowCore",
@@ -71,6 +76,8 @@ let package = Package(
                 "OutflowFunctions",
                 "OutflowMocks",
                 "OutflowStore",
+                "OutflowConnectors",
+                "OutflowEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +88,10 @@ let package = Package(
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
         .testTarget(name: "OutflowStoreTests", dependencies: ["OutflowStore"]),
+        .testTarget(
+            name: "OutflowEngineTests",
+            dependencies: ["OutflowEngine", "OutflowConnectors", "OutflowStore", "OutflowCore", "OutflowWorkspace"]
+        ),
         .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
     ]
 )
