@@ -94,7 +94,8 @@ struct RunCommand: AsyncParsableCommand {
         for reference in pipeline {
             guard let match = file.workspace.pipeline(reference) else {
                 let names = file.workspace.pipelines.map { "\($0.id.map(String.init) ?? "-") \"\($0.name)\"" }
-                throw ValidationError("no pipeline has the id or name \"\(reference)\"; pipelines: \(names.joined(separator: ", "))")
+                printError("\(file.path): no pipeline has the id or name \"\(reference)\"; pipelines: \(names.joined(separator: ", "))")
+                throw ExitCode(64)
             }
             if !chosen.contains(match) { chosen.append(match) }
         }
