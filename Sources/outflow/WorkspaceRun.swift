@@ -61,7 +61,7 @@ struct WorkspaceRun {
         }
         let store: StateStore
         if connection.mock != nil {
-            connection.settings["baseURL"] = .string(try await mocks.origin(for: connection))
+            connection = try await mocks.pointed(connection)
             store = try await mocks.store(for: connection)
         } else if let opened = fileStore {
             store = opened
