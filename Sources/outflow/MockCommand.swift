@@ -7,7 +7,7 @@ import OutflowMocks
 struct MockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock",
-        abstract: "Run a mock application server (hubspot, mailchimp, webhook) to test pipelines against.",
+        abstract: "Run a mock application server (\(MockKind.allCases.map(\.rawValue).joined(separator: ", "))) to test pipelines against.",
         discussion: """
             The mock speaks the application's real paths, bodies, status codes, headers and error \
             shapes, keeps its users in memory, enforces credentials, batch sizes and rate limits, and \

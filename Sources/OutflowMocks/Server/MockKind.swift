@@ -7,6 +7,7 @@ public enum MockKind: String, CaseIterable, Sendable {
     case hubspot
     case mailchimp
     case webhook
+    case klaviyo
 
     /// The kind named `name` (case-insensitive), or nil.
     public init?(name: String) {

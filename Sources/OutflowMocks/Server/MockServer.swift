@@ -97,6 +97,10 @@ public final class MockServer: Sendable {
             return MailchimpMock(store: store)
         case .webhook:
             return WebhookMock(path: options.webhookPath, secret: options.webhookSecret)
+        case .klaviyo:
+            let store = KlaviyoStore()
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return KlaviyoMock(store: store)
         }
     }
 
