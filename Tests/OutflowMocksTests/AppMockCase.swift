@@ -39,5 +39,13 @@ struct AppMockCase: Sendable, CustomStringConvertible {
         email: { $0["attributes"]?["email"]?.string },
         isError: { $0["errors"]?[0]?["code"]?.string != nil && $0["errors"]?[0]?["status"]?.int != nil })
 
-    static let all: [AppMockCase] = [.klaviyo]
+    static let stripe = AppMockCase(
+        kind: .stripe,
+        headers: StripeMockTests.auth,
+        readPath: { "/v1/customers/\($0["id"]?.string ?? "")" },
+        create: (.post, "/v1/customers", "email=ghost%40example.org", StripeMockTests.form),
+        email: { $0["email"]?.string },
+        isError: { $0["error"]?["type"]?.string != nil && $0["error"]?["message"]?.string != nil })
+
+    static let all: [AppMockCase] = [.klaviyo, .stripe]
 }

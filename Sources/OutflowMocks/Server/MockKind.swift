@@ -8,6 +8,7 @@ public enum MockKind: String, CaseIterable, Sendable {
     case mailchimp
     case webhook
     case klaviyo
+    case stripe
 
     /// The kind named `name` (case-insensitive), or nil.
     public init?(name: String) {

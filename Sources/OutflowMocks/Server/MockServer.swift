@@ -101,6 +101,10 @@ public final class MockServer: Sendable {
             let store = KlaviyoStore()
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
             return KlaviyoMock(store: store)
+        case .stripe:
+            let store = StripeStore(searchLag: options.faults.searchLag)
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return StripeMock(store: store)
         }
     }
 
