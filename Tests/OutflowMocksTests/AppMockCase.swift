@@ -47,5 +47,13 @@ struct AppMockCase: Sendable, CustomStringConvertible {
         email: { $0["email"]?.string },
         isError: { $0["error"]?["type"]?.string != nil && $0["error"]?["message"]?.string != nil })
 
-    static let all: [AppMockCase] = [.klaviyo, .stripe]
+    static let intercom = AppMockCase(
+        kind: .intercom,
+        headers: IntercomMockTests.auth,
+        readPath: { "/contacts/\($0["id"]?.string ?? "")" },
+        create: (.post, "/contacts", #"{"role":"user","email":"ghost@example.org"}"#, "application/json"),
+        email: { $0["email"]?.string },
+        isError: { $0["type"] == "error.list" && $0["errors"]?[0]?["code"]?.string != nil })
+
+    static let all: [AppMockCase] = [.klaviyo, .stripe, .intercom]
 }

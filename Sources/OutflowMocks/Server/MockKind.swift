@@ -9,6 +9,7 @@ public enum MockKind: String, CaseIterable, Sendable {
     case webhook
     case klaviyo
     case stripe
+    case intercom
 
     /// The kind named `name` (case-insensitive), or nil.
     public init?(name: String) {

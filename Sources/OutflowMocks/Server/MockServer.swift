@@ -105,6 +105,10 @@ public final class MockServer: Sendable {
             let store = StripeStore(searchLag: options.faults.searchLag)
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
             return StripeMock(store: store)
+        case .intercom:
+            let store = IntercomStore(searchLag: options.faults.searchLag)
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return IntercomMock(store: store)
         }
     }
 
