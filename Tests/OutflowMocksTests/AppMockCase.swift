@@ -55,5 +55,13 @@ struct AppMockCase: Sendable, CustomStringConvertible {
         email: { $0["email"]?.string },
         isError: { $0["type"] == "error.list" && $0["errors"]?[0]?["code"]?.string != nil })
 
-    static let all: [AppMockCase] = [.klaviyo, .stripe, .intercom]
+    static let brevo = AppMockCase(
+        kind: .brevo,
+        headers: BrevoMockTests.auth,
+        readPath: { "/v3/contacts/\($0["id"]?.int ?? 0)" },
+        create: (.post, "/v3/contacts", #"{"email":"ghost@example.org"}"#, "application/json"),
+        email: { $0["email"]?.string },
+        isError: { $0["code"]?.string != nil && $0["message"]?.string != nil })
+
+    static let all: [AppMockCase] = [.klaviyo, .stripe, .intercom, .brevo]
 }

@@ -10,6 +10,7 @@ public enum MockKind: String, CaseIterable, Sendable {
     case klaviyo
     case stripe
     case intercom
+    case brevo
 
     /// The kind named `name` (case-insensitive), or nil.
     public init?(name: String) {

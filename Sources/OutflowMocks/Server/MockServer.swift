@@ -109,6 +109,10 @@ public final class MockServer: Sendable {
             let store = IntercomStore(searchLag: options.faults.searchLag)
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
             return IntercomMock(store: store)
+        case .brevo:
+            let store = BrevoStore()
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return BrevoMock(store: store)
         }
     }
 
