@@ -63,5 +63,13 @@ struct AppMockCase: Sendable, CustomStringConvertible {
         email: { $0["email"]?.string },
         isError: { $0["code"]?.string != nil && $0["message"]?.string != nil })
 
-    static let all: [AppMockCase] = [.klaviyo, .stripe, .intercom, .brevo]
+    static let mailerlite = AppMockCase(
+        kind: .mailerlite,
+        headers: MailerLiteMockTests.auth,
+        readPath: { "/api/subscribers/\($0["id"]?.string ?? "")" },
+        create: (.post, "/api/subscribers", #"{"email":"ghost@example.org"}"#, "application/json"),
+        email: { $0["email"]?.string },
+        isError: { $0["message"]?.string != nil && $0["data"] == nil })
+
+    static let all: [AppMockCase] = [.klaviyo, .stripe, .intercom, .brevo, .mailerlite]
 }

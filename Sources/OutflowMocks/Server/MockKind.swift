@@ -11,6 +11,7 @@ public enum MockKind: String, CaseIterable, Sendable {
     case stripe
     case intercom
     case brevo
+    case mailerlite
 
     /// The kind named `name` (case-insensitive), or nil.
     public init?(name: String) {

@@ -113,6 +113,10 @@ public final class MockServer: Sendable {
             let store = BrevoStore()
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
             return BrevoMock(store: store)
+        case .mailerlite:
+            let store = MailerLiteStore()
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return MailerLiteMock(store: store)
         }
     }
 
