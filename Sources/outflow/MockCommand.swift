@@ -18,7 +18,8 @@ struct MockCommand: AsyncParsableCommand {
             POST /__mock/reset, GET /__mock/stats. See docs/mocks.md.
 
             Fault SPEC: comma-separated 429=P, 500=P, 502=P, 503=P, drop=P, drop-after-apply=P \
-            (probabilities per request), latency=DURATION, search-lag=DURATION; for example \
+            (probabilities per request), latency=DURATION, search-lag=DURATION (HubSpot, Intercom and \
+            Stripe searches); for example \
             --fault 429=0.1,500=0.05,drop=0.01,latency=20ms. --seed N makes the faults reproducible.
 
             Exit codes: 0 stopped by SIGINT or SIGTERM; 1 could not start; 64 usage error.
