@@ -7,7 +7,7 @@ import OutflowMocks
 struct MockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock",
-        abstract: "Run a mock application server (hubspot, mailchimp, webhook) to test pipelines against.",
+        abstract: "Run a mock application server (\(MockKind.allCases.map(\.rawValue).joined(separator: ", "))) to test pipelines against.",
         discussion: """
             The mock speaks the application's real paths, bodies, status codes, headers and error \
             shapes, keeps its users in memory, enforces credentials, batch sizes and rate limits, and \
@@ -18,7 +18,8 @@ struct MockCommand: AsyncParsableCommand {
             POST /__mock/reset, GET /__mock/stats. See docs/mocks.md.
 
             Fault SPEC: comma-separated 429=P, 500=P, 502=P, 503=P, drop=P, drop-after-apply=P \
-            (probabilities per request), latency=DURATION, search-lag=DURATION; for example \
+            (probabilities per request), latency=DURATION, search-lag=DURATION (HubSpot, Intercom and \
+            Stripe searches); for example \
             --fault 429=0.1,500=0.05,drop=0.01,latency=20ms. --seed N makes the faults reproducible.
 
             Exit codes: 0 stopped by SIGINT or SIGTERM; 1 could not start; 64 usage error.

@@ -45,6 +45,30 @@ struct MockCommandTests {
         #expect(rest.isEmpty)  // exactly one line
     }
 
+    @Test(arguments: ["klaviyo", "brevo", "intercom", "mailerlite", "stripe"])
+    func servesEachApplicationMockWithItsFixture(_ name: String) async throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["mock", name, "--users", fixturePath("apps/\(name)-users.json")]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let line = try #require(try Self.readLine(stdout.fileHandleForReading, timeout: 30))
+        #expect(line.hasPrefix("http://127.0.0.1:"))
+
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let response = try await client.send(HTTPRequest(method: .get, url: line + "/__mock/users"))
+        #expect(response.status == 200)
+        #expect(response.text.contains("@"))
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test func badFaultSpecIsAUsageError() throws {
         let process = Process()
         process.executableURL = Self.binary

@@ -37,6 +37,25 @@ struct MockHarness {
         return Answer(status: response.status, headers: response.headers, text: response.text)
     }
 
+    /// A request with exactly `headers` (no default credential), for APIs whose scheme is not Bearer.
+    func request(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json", headers: [(String, String)]
+    ) async throws(HTTPError) -> Answer {
+        var request = HTTPRequest(method: method, url: server.origin + path)
+        for (name, value) in headers { request.headers[name] = value }
+        if let body {
+            request.headers["Content-Type"] = contentType
+            request.body = Array(body.utf8)
+        }
+        let response = try await client.send(request)
+        return Answer(status: response.status, headers: response.headers, text: response.text)
+    }
+
+    /// `GET /__mock/stats`.
+    func stats() async throws -> JSONValue {
+        try await send(.get, "/__mock/stats", authorization: .some(nil)).json
+    }
+
     func get(_ path: String) async throws(HTTPError) -> Answer { try await send(.get, path) }
     func post(_ path: String, _ body: String) async throws(HTTPError) -> Answer { try await send(.post, path, body) }
 
@@ -70,6 +89,14 @@ func withMock<T>(
 func hubspotOptions(_ configure: (inout MockOptions) throws -> Void = { _ in }) rethrows -> MockOptions {
     var options = MockOptions()
     options.users = Array(FileManager.default.contents(atPath: fixturePath("apps/hubspot-users.json"))!)
+    try configure(&options)
+    return options
+}
+
+/// Options with `fixtures/apps/NAME-users.json` loaded.
+func appOptions(_ name: String, _ configure: (inout MockOptions) throws -> Void = { _ in }) rethrows -> MockOptions {
+    var options = MockOptions()
+    options.users = Array(FileManager.default.contents(atPath: fixturePath("apps/\(name)-users.json")) ?? Data())
     try configure(&options)
     return options
 }

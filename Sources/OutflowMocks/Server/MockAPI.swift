@@ -14,6 +14,10 @@ protocol MockAPI: Sendable {
     /// With `token` set only that credential is accepted.
     func authenticationFailure(_ request: Request, token: String?) -> Response?
 
+    /// nil when the request has the headers the API requires besides the credential (Klaviyo's
+    /// `revision`); otherwise the API's own refusal. Checked after the credential, before limits.
+    func headerFailure(_ request: Request) -> Response?
+
     /// The API's 429 for `rule` (a real limit, or an injected fault when `injected`).
     func tooManyRequests(rule: RateLimitRule, retryAfter: Duration, injected: Bool) -> Response
 
@@ -34,6 +38,10 @@ protocol MockAPI: Sendable {
     func reset() async
 }
 
+extension MockAPI {
+    func headerFailure(_ request: Request) -> Response? { nil }
+}
+
 /// One limit: at most `limit` requests per rolling `window` for the requests `matches` selects.
 struct RateLimitRule: Sendable {
     /// The API's name for it (HubSpot's `policyName`: `TEN_SECONDLY_ROLLING`, `SECONDLY`).
@@ -48,6 +56,19 @@ struct RateLimitStatus: Sendable {
     let limit: Int
     let remaining: Int
     let window: Duration
+    /// How long until the oldest request in the window leaves it and frees one more slot (zero
+    /// when the window is empty): the "reset" of `x-sib-ratelimit-reset`, `RateLimit-Reset` and
+    /// `X-RateLimit-Reset`, which describe fixed windows that a rolling one only approximates.
+    var resetIn: Duration = .zero
+
+    /// `resetIn` in whole seconds, rounded up, at least 1: what APIs put in reset headers.
+    var resetSeconds: Int { Self.seconds(resetIn) }
+
+    /// `duration` in whole seconds, rounded up, at least 1 (a `Retry-After` of 0 would invite a busy loop).
+    static func seconds(_ duration: Duration) -> Int {
+        let milliseconds = MockDuration.milliseconds(duration)
+        return max(1, Int((milliseconds + 999) / 1000))
+    }
 }
 
 /// A user in `--users` or `POST /__mock/load` that the mock cannot take; names the user and why.

@@ -22,6 +22,10 @@ struct MockGateMiddleware: RouterMiddleware {
             await runtime.record(route: route, outcome: String(failure.status.code))
             return failure
         }
+        if let failure = api.headerFailure(request) {
+            await runtime.record(route: route, outcome: String(failure.status.code))
+            return failure
+        }
         var limitStatus: RateLimitStatus?
         switch await runtime.admit(method: request.method, path: request.uri.path) {
         case .refused(let rule, let retryAfter, let status):

@@ -1,14 +1,17 @@
 import Hummingbird
 import HTTPTypes
 import NIOCore
+import Foundation
 import OutflowCore
 
 /// Small helpers for JSON answers and bodies, shared by every mock.
 enum MockHTTP {
     /// A JSON answer with `status` and extra `headers`.
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    static func json(
+        _ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], contentType: String = "application/json;charset=utf-8"
+    ) -> Response {
         var fields = headers
-        fields[.contentType] = "application/json;charset=utf-8"
+        fields[.contentType] = contentType
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value))))
     }
 
@@ -30,6 +33,19 @@ enum MockHTTP {
     static func bodyBytes(_ request: Request, context: MockRequestContext) async throws -> [UInt8] {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         return Array(buffer.readableBytesView)
+    }
+
+    /// A path parameter with its percent-encoding removed (`ada%40example.org` -> `ada@example.org`):
+    /// APIs that take an email in the path expect clients to encode it.
+    static func pathParameter(_ context: MockRequestContext, _ name: String) -> String {
+        let raw = context.parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// The request's query as decoded pairs, keys included (`page%5Bsize%5D=5` -> `page[size]`,
+    /// which Hummingbird's own `queryParameters` leaves encoded).
+    static func query(_ request: Request) -> [(key: String, value: String)] {
+        FormEncoding.pairs(request.uri.query ?? "")
     }
 
     /// A header name from text; the names used here are all valid tokens.
@@ -74,4 +90,13 @@ func jsonObject(_ pairs: KeyValuePairs<String, JSONValue>) -> JSONObject {
 extension HTTPResponse.Status {
     /// 207, which HubSpot's batch endpoints answer when some inputs failed.
     static let multiStatus = HTTPResponse.Status(code: 207, reasonPhrase: "Multi-Status")
+}
+
+extension Response {
+    /// This response with header `name` set to `value`.
+    func with(_ name: HTTPField.Name, _ value: String) -> Response {
+        var copy = self
+        copy.headers[name] = value
+        return copy
+    }
 }

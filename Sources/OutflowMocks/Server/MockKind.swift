@@ -7,6 +7,11 @@ public enum MockKind: String, CaseIterable, Sendable {
     case hubspot
     case mailchimp
     case webhook
+    case klaviyo
+    case stripe
+    case intercom
+    case brevo
+    case mailerlite
 
     /// The kind named `name` (case-insensitive), or nil.
     public init?(name: String) {

@@ -41,7 +41,7 @@ actor MockRuntime {
 
     private func status(at now: ContinuousClock.Instant) -> RateLimitStatus? {
         guard let main = windows.first else { return nil }
-        return RateLimitStatus(limit: main.limit, remaining: main.remaining(at: now), window: main.window)
+        return RateLimitStatus(limit: main.limit, remaining: main.remaining(at: now), window: main.window, resetIn: main.resetIn(at: now))
     }
 
     /// The main rule, for injected 429s.

@@ -97,6 +97,26 @@ public final class MockServer: Sendable {
             return MailchimpMock(store: store)
         case .webhook:
             return WebhookMock(path: options.webhookPath, secret: options.webhookSecret)
+        case .klaviyo:
+            let store = KlaviyoStore()
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return KlaviyoMock(store: store)
+        case .stripe:
+            let store = StripeStore(searchLag: options.faults.searchLag)
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return StripeMock(store: store)
+        case .intercom:
+            let store = IntercomStore(searchLag: options.faults.searchLag)
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return IntercomMock(store: store)
+        case .brevo:
+            let store = BrevoStore()
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return BrevoMock(store: store)
+        case .mailerlite:
+            let store = MailerLiteStore()
+            if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
+            return MailerLiteMock(store: store)
         }
     }
 

@@ -26,6 +26,16 @@ struct RollingWindow: Sendable {
         return max(0, limit - inWindow)
     }
 
+    /// How long until the oldest grant still in the window leaves it (zero when none is in it).
+    func resetIn(at now: ContinuousClock.Instant) -> Duration {
+        var oldest: ContinuousClock.Instant?
+        for time in grants where now - time < window {
+            if oldest.map({ time < $0 }) ?? true { oldest = time }
+        }
+        guard let oldest else { return .zero }
+        return window - (now - oldest)
+    }
+
     /// How long until one more request would be granted (zero when it would be now).
     func wait(at now: ContinuousClock.Instant) -> Duration {
         guard grants.count == limit else { return .zero }

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Whole-sync figures of issue 6, measured against the HubSpot mock (docs/performance.md).
+
+A sync is one `outflow run` process, so these figures come from a driver script rather than from the
+ordo-one harness, which times functions inside one process. What it measures:
+
+- requests per 100 profiles for a first sync by email, a re-run with nothing changed, and a re-run
+  with 10% of the profiles changed (counted by the mock's own `/__mock/stats`);
+- a 100k-profile sync under HubSpot's documented limit (190 requests per rolling 10 s) against its
+  theoretical minimum 10 s x (ceil(R/190) - 1);
+- end-to-end profiles/s with no rate limit, beside the hand-written SDK peer
+  (`Benchmarks/peers/hubspot_peer.py`) on the same data, and the mock's own ceiling measured with wrk.
+
+The mock is pinned to core 1 and the client to core 0 (`taskset`), as the issue asks.
+
+    swift build -c release --product outflow
+    python3 -m venv /tmp/peer && /tmp/peer/bin/pip install hubspot-api-client
+    python3 Benchmarks/sync/sync_bench.py --profiles 100000 --peer-python /tmp/peer/bin/python
+
+Prints one JSON object per scenario and a summary table at the end.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def generate(directory, count, changed_fraction=0.0, seed=7):
+    """A CSV with the demo's columns and `count` profiles with unique emails, built from the demo rows."""
+    with open(os.path.join(ROOT, "fixtures/profiles/customers.csv"), newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames
+        rows = [row for row in reader if row.get("email")]
+    rng = random.Random(seed)
+    path = os.path.join(directory, "profiles.csv")
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        for i in range(count):
+            row = dict(rows[i % len(rows)])
+            row["id"] = str(i + 1)
+            row["email"] = f"user{i + 1}@bench.example.com"
+            if changed_fraction and rng.random() < changed_fraction:
+                row["last_name"] = (row["last_name"] or "") + " Changed"
+            writer.writerow(row)
+    return path
+
+
+def workspace(directory, csv_path, origin):
+    """The demo workspace pointed at `csv_path` and at a HubSpot mock started by this script."""
+    with open(os.path.join(ROOT, "fixtures/workspaces/demo.json"), encoding="utf-8") as f:
+        ws = json.load(f)
+    ws["warehouse"]["profiles"]["path"] = csv_path
+    ws["connections"] = [
+        {"id": 1, "name": "Bench HubSpot", "connector": "hubspot",
+         "settings": {"baseURL": origin, "accessToken": "bench-token"}}
+    ]
+    ws["pipelines"] = [p for p in ws["pipelines"] if p["id"] == 101]
+    path = os.path.join(directory, "outflow.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(ws, f)
+    return path
+
+
+class Mock:
+    """`outflow mock hubspot` on core 1, stopped with SIGTERM."""
+
+    def __init__(self, outflow, rate_limit):
+        self.process = subprocess.Popen(
+            ["taskset", "-c", "1", outflow, "mock", "hubspot", "--port", "0", "--rate-limit", rate_limit],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        self.origin = self.process.stdout.readline().strip()
+        if not self.origin.startswith("http"):
+            raise SystemExit("the mock did not start")
+
+    def stats_total(self):
+        with urllib.request.urlopen(self.origin + "/__mock/stats") as response:
+            return int(json.load(response)["total"])
+
+    def user_count(self):
+        with urllib.request.urlopen(self.origin + "/__mock/users") as response:
+            return len(json.load(response)["users"])
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def run(outflow, ws, state, extra=()):
+    """One `outflow run --json` on core 0; returns (seconds, the run's JSON line)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        ["taskset", "-c", "0", outflow, "run", ws, "--json", "--state", state, *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    seconds = time.perf_counter() - start
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    if not lines:
+        raise SystemExit(f"outflow run printed nothing (exit {done.returncode})")
+    return seconds, json.loads(lines[-1])
+
+
+def wrk_ceiling(origin, seconds=10):
+    """Requests/s the mock serves for a 100-contact batch/upsert, measured with wrk on core 0."""
+    if shutil.which("wrk") is None:
+        return None
+    inputs = [{"idProperty": "email", "id": f"wrk{i}@bench.example.com",
+               "properties": {"email": f"wrk{i}@bench.example.com", "firstname": "W", "lastname": "R"}}
+              for i in range(100)]
+    body = json.dumps({"inputs": inputs})
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                 'wrk.headers["Authorization"] = "Bearer bench-token"\n'
+                 f"wrk.body = {json.dumps(body)}\n")
+    script.close()
+    done = subprocess.run(
+        ["taskset", "-c", "0", "wrk", "-t1", "-c8", f"-d{seconds}s", "-s", script.name,
+         origin + "/crm/v3/objects/contacts/batch/upsert"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    os.unlink(script.name)
+    for line in done.stdout.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split(":")[1])
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Whole-sync benchmarks against the HubSpot mock.")
+    parser.add_argument("--outflow", default=os.path.join(ROOT, ".build/release/outflow"))
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--peer-python", help="a python with hubspot-api-client installed; omit to skip the peer")
+    parser.add_argument("--skip-rate-limited", action="store_true")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as directory:
+        csv_path = generate(directory, args.profiles)
+        state = os.path.join(directory, "state.sqlite")
+
+        # Requests per 100 profiles and end-to-end speed, no rate limit.
+        mock = Mock(args.outflow, "off")
+        ws = workspace(directory, csv_path, mock.origin)
+        seconds, line = run(args.outflow, ws, state)
+        first = mock.stats_total()
+        results["first sync"] = {"seconds": round(seconds, 3), "requests": first,
+                                 "requestsPer100": round(100 * first / args.profiles, 3),
+                                 "profilesPerSecond": round(args.profiles / seconds), "counts": line["counts"],
+                                 "mockUsers": mock.user_count()}
+        seconds, line = run(args.outflow, ws, state)
+        rerun = mock.stats_total() - first
+        results["re-run unchanged"] = {"seconds": round(seconds, 3), "requests": rerun,
+                                       "requestsPer100": round(100 * rerun / args.profiles, 3), "counts": line["counts"]}
+        generate(directory, args.profiles, changed_fraction=0.10)
+        before = mock.stats_total()
+        seconds, line = run(args.outflow, ws, state)
+        changed = mock.stats_total() - before
+        changed_profiles = line["counts"]["updated"] + line["counts"]["created"]
+        results["re-run 10% changed"] = {"seconds": round(seconds, 3), "requests": changed,
+                                         "changedProfiles": changed_profiles,
+                                         "requestsPer100Changed": round(100 * changed / max(changed_profiles, 1), 3),
+                                         "counts": line["counts"]}
+        results["mock ceiling (wrk, 100-contact upserts)"] = {"requestsPerSecond": wrk_ceiling(mock.origin)}
+        mock.stop()
+
+        if args.peer_python:
+            generate(directory, args.profiles)
+            mock = Mock(args.outflow, "off")
+            done = subprocess.run(
+                ["taskset", "-c", "0", args.peer_python, os.path.join(ROOT, "Benchmarks/peers/hubspot_peer.py"),
+                 "--host", mock.origin, "--csv", csv_path, "--threads", "8"],
+                stdout=subprocess.PIPE, text=True,
+            )
+            peer = json.loads(done.stdout.strip().splitlines()[-1])
+            peer["mockUsers"] = mock.user_count()
+            results["peer (hubspot-api-client, 8 threads)"] = peer
+            mock.stop()
+
+        if not args.skip_rate_limited:
+            generate(directory, args.profiles)
+            mock = Mock(args.outflow, "default")
+            ws = workspace(directory, csv_path, mock.origin)
+            os.unlink(state)
+            seconds, line = run(args.outflow, ws, state)
+            requests = mock.stats_total()
+            minimum = 10 * (math.ceil(requests / 190) - 1)
+            results["rate-limited 190/10s"] = {"seconds": round(seconds, 3), "requests": requests,
+                                               "theoreticalMinimumSeconds": minimum,
+                                               "ratio": round(seconds / minimum, 3) if minimum else None,
+                                               "counts": line["counts"]}
+            mock.stop()
+
+    for name, figures in results.items():
+        print(json.dumps({"scenario": name, **figures}))
+
+
+if __name__ == "__main__":
+    main()

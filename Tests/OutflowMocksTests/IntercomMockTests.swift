@@ -1,0 +1,160 @@
+import Foundation
+import OutflowCore
+import OutflowHTTP
+import OutflowMocks
+import Testing
+
+/// The Intercom mock's contact endpoints: search with IN and cursor paging, create with 409,
+/// update, users and leads, error lists and rate-limit headers.
+@Suite("Intercom mock: contacts")
+struct IntercomMockTests {
+    static let auth = [("Authorization", "Bearer dG9rOmFiYw=="), ("Intercom-Version", "2.11")]
+
+    func send(_ mock: MockHarness, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> MockHarness.Answer {
+        try await mock.request(method, path, body: body, headers: Self.auth)
+    }
+
+    func searchBody(_ emails: [String], perPage: Int = 150, after: String? = nil) -> String {
+        let values = emails.map { "\"\($0)\"" }.joined(separator: ",")
+        let cursor = after.map { #","starting_after":"\#($0)""# } ?? ""
+        return #"{"query":{"field":"email","operator":"IN","value":[\#(values)]},"pagination":{"per_page":\#(perPage)\#(cursor)}}"#
+    }
+
+    func firstError(_ answer: MockHarness.Answer) -> JSONValue? { answer.json["errors"]?[0] }
+
+    @Test(arguments: [String?.none, "Basic abc", "Bearer "])
+    func missingOrMalformedTokenIsIntercoms401(_ authorization: String?) async throws {
+        try await withMock(.intercom, options: appOptions("intercom")) { mock in
+            var headers = [("Intercom-Version", "2.11")]
+            if let authorization { headers.append(("Authorization", authorization)) }
+            let answer = try await mock.request(.get, "/contacts/65a100000000000000000001", headers: headers)
+            #expect(answer.status == 401)
+            #expect(answer.json["type"] == "error.list")
+            #expect(firstError(answer)?["code"] == "unauthorized")
+            #expect(firstError(answer)?["message"] == "Access Token Invalid")
+        }
+    }
+
+    @Test func versionHeaderMayBeOmittedButNotMalformed() async throws {
+        try await withMock(.intercom, options: appOptions("intercom")) { mock in
+            let path = "/contacts/65a100000000000000000001"
+            #expect(try await mock.request(.get, path, headers: [("Authorization", "Bearer t")]).status == 200)
+            let bad = try await mock.request(.get, path, headers: [("Authorization", "Bearer t"), ("Intercom-Version", "latest")])
+            #expect(bad.status == 400)
+            #expect(firstError(bad)?["code"] == "intercom_version_invalid")
+        }
+    }
+
+    @Test func searchInFindsUsersAndLeadsSharingAnEmail() async throws {
+        try await withMock(.intercom, options: appOptions("intercom")) { mock in
+            let users = try await mock.users()
+            let lead = try #require(users.first { $0["role"] == "lead" })
+            let email = try #require(lead["email"]?.string)
+            let answer = try await send(mock, .post, "/contacts/search", searchBody([email.uppercased(), "nobody@example.org"]))
+            #expect(answer.status == 200)
+            #expect(answer.json["type"] == "list")
+            let roles = answer.json["data"]?.array.compactMap { $0["role"]?.string }.sorted()
+            #expect(roles == ["lead", "user"])
+            #expect(answer.json["total_count"] == 2)
+            #expect(answer.json["pages"]?["type"] == "pages")
+            #expect(answer.json["pages"]?["next"] == nil)
+        }
+    }
+
+    @Test func searchPagesWithStartingAfter() async throws {
+        try await withMock(.intercom, options: appOptions("intercom")) { mock in
+            let emails = Array(Set(try await mock.users().compactMap { $0["email"]?.string }))
+            var after: String?
+            var seen: [String] = []
+            var pages = 0
+            repeat {
+                let answer = try await send(mock, .post, "/contacts/search", searchBody(emails, perPage: 20, after: after))
+                #expect(answer.status == 200)
+                seen += answer.json["data"]?.array.compactMap { $0["id"]?.string } ?? []
+                after = answer.json["pages"]?["next"]?["starting_after"]?.string
+                pages += 1
+            } while after != nil
+            #expect(pages == 3)
+            #expect(seen == (try await mock.users()).compactMap { $0["id"]?.string })
+
+            let tooMany = try await send(mock, .post, "/contacts/search", searchBody(emails, perPage: 151))
+            #expect(tooMany.status == 400)
+            #expect(firstError(tooMany)?["code"] == "parameter_invalid")
+        }
+    }
+
+    @Test func createUserThenConflictCarriesTheId() async throws {
+        try await withMock(.intercom) { mock in
+            let created = try await send(mock, .post, "/contacts", #"{"role":"user","email":"ada@example.org","name":"Ada","custom_attributes":{"plan":"pro"}}"#)
+            #expect(created.status == 200)
+            let id = try #require(created.json["id"]?.string)
+            #expect(created.json["type"] == "contact")
+            #expect(created.json["custom_attributes"]?["plan"] == "pro")
+            #expect(created.json["created_at"]?.int != nil)
+
+            let conflict = try await send(mock, .post, "/contacts", #"{"email":"ADA@example.org"}"#)
+            #expect(conflict.status == 409)
+            #expect(firstError(conflict)?["code"] == "conflict")
+            #expect(firstError(conflict)?["message"] == .string("A contact matching those details already exists with id=\(id)"))
+
+            // A lead may share the email.
+            let lead = try await send(mock, .post, "/contacts", #"{"role":"lead","email":"ada@example.org"}"#)
+            #expect(lead.status == 200)
+            #expect(try await mock.users().count == 2)
+
+            let nothing = try await send(mock, .post, "/contacts", #"{"name":"Nobody"}"#)
+            #expect(nothing.status == 400)
+        }
+    }
+
+    @Test func updateSetsClearsMergesAndConflicts() async throws {
+        try await withMock(.intercom) { mock in
+            let ada = try await send(mock, .post, "/contacts", #"{"email":"ada@example.org","name":"Ada","phone":"+1555","custom_attributes":{"plan":"pro","vip":true}}"#)
+            let bob = try await send(mock, .post, "/contacts", #"{"email":"bob@example.org"}"#)
+            let id = try #require(ada.json["id"]?.string)
+            let updated = try await send(mock, .put, "/contacts/\(id)", #"{"name":"Ada L.","phone":null,"custom_attributes":{"plan":"enterprise"}}"#)
+            #expect(updated.status == 200)
+            #expect(updated.json["name"] == "Ada L.")
+            #expect(updated.json["phone"] == .null)
+            #expect(updated.json["email"] == "ada@example.org")
+            #expect(updated.json["custom_attributes"] == ["plan": "enterprise", "vip": true])
+            #expect(try await send(mock, .get, "/contacts/\(id)").json == updated.json)
+
+            let bobId = try #require(bob.json["id"]?.string)
+            let taking = try await send(mock, .put, "/contacts/\(bobId)", #"{"email":"ada@example.org"}"#)
+            #expect(taking.status == 409)
+            #expect(firstError(taking)?["message"]?.string?.hasSuffix("id=\(id)") == true)
+
+            let missing = try await send(mock, .put, "/contacts/nope", #"{"name":"x"}"#)
+            #expect(missing.status == 404)
+            #expect(firstError(missing)?["code"] == "not_found")
+        }
+    }
+
+    @Test func rateLimitHeadersCarryAUnixResetThen429() async throws {
+        try await withMock(.intercom, options: appOptions("intercom") { $0.rateLimit = .custom(count: 2, window: .seconds(10)) }) { mock in
+            let now = Int(Date().timeIntervalSince1970)
+            let first = try await send(mock, .get, "/contacts/65a100000000000000000001")
+            #expect(first.headers["X-RateLimit-Limit"] == "2")
+            #expect(first.headers["X-RateLimit-Remaining"] == "1")
+            let reset = try #require(first.headers["X-RateLimit-Reset"].flatMap { Int($0) })
+            #expect(reset >= now + 9 && reset <= now + 11)
+            _ = try await send(mock, .get, "/contacts/65a100000000000000000001")
+            let refused = try await send(mock, .get, "/contacts/65a100000000000000000001")
+            #expect(refused.status == 429)
+            #expect(firstError(refused)?["code"] == "rate_limit_exceeded")
+            #expect(refused.headers["X-RateLimit-Remaining"] == "0")
+            #expect(refused.headers["X-RateLimit-Reset"].flatMap { Int($0) }.map { $0 >= now } == true)
+        }
+    }
+
+    @Test func searchLagsCreates() async throws {
+        try await withMock(.intercom, options: try appOptions("intercom") { $0.faults = try FaultSpec.parse("search-lag=300ms") }) { mock in
+            let created = try await send(mock, .post, "/contacts", #"{"email":"late@example.org"}"#)
+            #expect(created.status == 200)
+            #expect(try await send(mock, .post, "/contacts/search", searchBody(["late@example.org"])).json["total_count"] == 0)
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await send(mock, .post, "/contacts/search", searchBody(["late@example.org"])).json["total_count"] == 1)
+        }
+    }
+}
