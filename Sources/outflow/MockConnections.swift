@@ -81,6 +81,11 @@ actor MockConnections {
     private static let placeholders: [String: [(String, String)]] = [
         "hubspot": [("accessToken", "mock-token")],
         "mailchimp": [("apiKey", "mock-key-us1"), ("listId", "a1b2c3d4e5")],
+        "klaviyo": [("apiKey", "mock-key")],
+        "brevo": [("apiKey", "mock-key")],
+        "intercom": [("accessToken", "mock-token")],
+        "mailerlite": [("apiKey", "mock-key")],
+        "stripe": [("secretKey", "sk_test_mock")],
     ]
 
     /// The in-memory state store of the connection's runs.
