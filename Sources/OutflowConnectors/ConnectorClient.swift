@@ -66,8 +66,11 @@ public struct ConnectorClient: ApplicationClient {
             throw .invalidSettings(connector: connector.name, message: error.message)
         }
         self.settings = settings
-        guard case .string(let base)? = settings["baseURL"], base.hasPrefix("http://") || base.hasPrefix("https://") else {
-            throw .invalidSettings(connector: connector.name, message: "baseURL must be an http or https origin")
+        guard case .string(let base)? = settings["baseURL"] else {
+            throw .invalidSettings(connector: connector.name, message: "baseURL is not set, and these settings give it no default")
+        }
+        guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
+            throw .invalidSettings(connector: connector.name, message: "baseURL must be an http or https URL, found \"\(base)\"")
         }
         baseURL = base
         let scope = TemplateScope(settings: settings)

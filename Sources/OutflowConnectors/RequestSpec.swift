@@ -48,7 +48,10 @@ public struct RequestSpec: Sendable {
     /// The URL for `scope`: base URL, the evaluated path, and the query (values percent-encoded).
     func url(baseURL: String, scope: TemplateScope) throws(TemplateError) -> String {
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        url += try path.string(scope) ?? ""
+        guard let target = try path.string(scope) else {
+            throw TemplateError(expression: pathSource, message: "the path reads a value that is missing")
+        }
+        url += target
         var pairs: [String] = []
         for item in query {
             guard let value = try item.value.string(scope) else { continue }

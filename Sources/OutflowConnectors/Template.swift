@@ -6,8 +6,10 @@ import OutflowCore
 ///
 /// A string that is exactly one `{{ ... }}` yields the expression's typed value (a number stays a
 /// number, `{{ user }}` an object); a string with text around its parts yields a string. A member of
-/// an object whose whole value is an expression that reads a missing value is left out, so a user
-/// without `status` sends no `status` (Mailchimp's rule). Names in scope: ``TemplateScope/names``.
+/// an object whose value reads a missing value is left out, so a user without `status` sends no
+/// `status` (Mailchimp's rule); a string with text around a part that reads a missing value is
+/// missing too (a default `https://{{ settings.dataCenter }}.api...` without a data centre is no
+/// default, not a broken URL). Names in scope: ``TemplateScope/names``.
 ///
 /// ```swift
 /// let template = try Template.compile(["email_address": "{{ user.email }}", "list": "l-{{ settings.listId }}"], path: "create.item")
@@ -87,7 +89,8 @@ public indirect enum Template: Sendable {
                 case .text(let text): out += text
                 case .expression(let expression):
                     switch try Self.run(expression, scope) {
-                    case nil, .null?: break
+                    case nil: return nil
+                    case .null?: break
                     case .json(.string(let text))?: out += text
                     case .json(let json)?: out += JSONWriter.string(json)
                     case let value?: out += value.text

@@ -8,7 +8,7 @@ import Testing
 /// Connectors under the mocks' injected faults: retries, lost answers, refused credentials and rate limits.
 @Suite("Connectors under faults")
 struct ConnectorFaultTests {
-    static func options(_ spec: String, seed: UInt64 = 1, rateLimit: RateLimitSetting = .off) throws -> MockOptions {
+    static func options(_ spec: String, seed: UInt64 = 11, rateLimit: RateLimitSetting = .off) throws -> MockOptions {
         var options = MockOptions()
         options.faults = try FaultSpec.parse(spec)
         options.seed = seed
@@ -20,7 +20,7 @@ struct ConnectorFaultTests {
     func idempotentWritesAndLookupsSucceedThroughRetries(fault: String) async throws {
         let connector = TestConnectors.quick(TestConnectors.connector("hubspot"))
         try await withConnector(.hubspot, connector: connector, options: try Self.options(fault, rateLimit: .custom(count: 1000, window: .milliseconds(100)))) { (harness) async throws in
-            for round in 0..<4 {
+            for round in 0..<6 {
                 let users = (0..<3).map { user(["email": .string("r\(round)u\($0)@example.org")]) }
                 let results = await harness.client.upsert(property: "email", users)
                 #expect(results.allSatisfy { $0.isCreated }, "\(results)")
@@ -28,7 +28,8 @@ struct ConnectorFaultTests {
                 #expect(found.allSatisfy { $0.count == 1 })
             }
             let injected = try await harness.count(status: String(fault.prefix(while: { $0 != "=" }))) + (try await harness.count(status: "dropped"))
-            #expect(injected > 0, "the fault was never injected, so the test proves nothing")
+            let stats = try await harness.stats()
+            #expect(injected > 0, "the fault was never injected, so the test proves nothing: \(stats)")
         }
     }
 
@@ -53,7 +54,9 @@ struct ConnectorFaultTests {
             let results = await harness.client.create((0..<6).map { user(["email_address": .string("m\($0)@example.org")]) })
             #expect(results.allSatisfy { $0.isCreated }, "\(results)")
             let stored = try await harness.users().count
+            let refused = try await harness.count(status: "503")
             #expect(stored == 6)
+            #expect(refused > 0, "no 503 was injected, so the test proves nothing")
         }
     }
 
