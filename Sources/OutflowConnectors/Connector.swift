@@ -39,6 +39,29 @@ public struct Connector: Sendable {
     public var errorMessage: [ResponsePath]
     /// Statuses of `test` and `schema` that mean the named list or object does not exist.
     public var missingStatuses: Set<Int>
+    /// `mock.settings`: how a `"mock"` connection's settings point at the bundled mock (scope:
+    /// `origin`, and `settings` = the connection's own settings).
+    public var mockSettings: Template?
+
+    /// The settings of a `"mock"` connection once its mock listens at `origin`: the connection's
+    /// settings with the members of the connector's `mock.settings` set over them.
+    ///
+    /// ```swift
+    /// let server = try await MockServer.start(.hubspot)
+    /// let settings = connector.settingsForMock(connection.settings, origin: server.origin)
+    /// let client = try ConnectorClient(connector: connector, settings: settings, transport: http)
+    /// ```
+    public func settingsForMock(_ given: JSONObject, origin: String) -> JSONObject {
+        var settings = given
+        var scope = TemplateScope(settings: given)
+        scope.origin = .string(origin)
+        guard let template = mockSettings, case .object(let object)? = try? template.evaluate(scope) else {
+            settings["baseURL"] = .string(origin)
+            return settings
+        }
+        for member in object.members { settings[member.key] = member.value }
+        return settings
+    }
 
     /// What the engine plans with (``ApplicationCapabilities``).
     public var capabilities: ApplicationCapabilities {
@@ -105,6 +128,13 @@ public struct Connector: Sendable {
         let retry = fields.objectMember("retry").map { RetrySpec.decode($0, path: "retry", issues: &fields.issues) } ?? RetrySpec()
         let errorMessage = (fields.stringArray("errorMessage") ?? ["message", "detail", "title", "error"]).map(ResponsePath.init)
         let missing = fields.statuses("missingStatuses") ?? []
+        var mockSettings: Template?
+        if let mock = fields.objectMember("mock") {
+            var m = JSONFields(mock, path: "mock")
+            mockSettings = m.template("settings", required: true)
+            m.rejectUnknown()
+            fields.issues += m.issues
+        }
         let title = fields.string("title")
         let description = fields.string("description")
         let docs = fields.string("docs")
@@ -116,6 +146,7 @@ public struct Connector: Sendable {
         return Connector(
             name: name, title: title ?? name, description: description, docs: docs, source: source, settings: settings, auth: auth, headers: headers,
             signature: signature, uniqueProperties: unique, caseInsensitiveProperties: caseInsensitive, schema: schema, test: test, lookups: lookups,
-            create: create, update: update, upsert: upsert, rateLimit: rateLimit, retry: retry, errorMessage: errorMessage, missingStatuses: missing)
+            create: create, update: update, upsert: upsert, rateLimit: rateLimit, retry: retry, errorMessage: errorMessage, missingStatuses: missing,
+            mockSettings: mockSettings)
     }
 }

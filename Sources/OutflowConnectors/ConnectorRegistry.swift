@@ -111,13 +111,8 @@ public struct ConnectorRegistry: Sendable {
         var problems: [Diagnostic] = []
         for (index, connection) in connections.enumerated() {
             guard let connector = connectors[connection.connector] else { continue }
-            var settings = connection.settings
-            // A mock connection gets its baseURL from the started mock; its credentials may be anything.
-            if connection.mock != nil {
-                for setting in connector.settings.settings where setting.required && settings[setting.name] == nil && setting.secret {
-                    settings[setting.name] = .string("mock")
-                }
-            }
+            // A mock connection gets its URL and placeholder credentials from the started mock.
+            let settings = connection.mock == nil ? connection.settings : connector.settingsForMock(connection.settings, origin: "http://127.0.0.1:1")
             for problem in connector.settings.validate(settings, path: "connections[\(index)].settings") {
                 problems.append(Diagnostic(file: file, path: problem.path, message: problem.message))
             }

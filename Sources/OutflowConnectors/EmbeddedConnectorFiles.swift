@@ -82,7 +82,8 @@ enum EmbeddedConnectorFiles {
     "signals": ["retry-after", "hubspot"]
   },
   "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
-  "errorMessage": ["message"]
+  "errorMessage": ["message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "accessToken": "{{ coalesce(settings.accessToken, 'mock-token') }}"}}
 }
 """##),
         ("mailchimp.json", ##"""
@@ -172,7 +173,8 @@ enum EmbeddedConnectorFiles {
   },
   "rateLimit": {"maxConcurrent": 10, "signals": ["retry-after"]},
   "retry": {"maxAttempts": 5, "maxWait": "60s", "statuses": [408, 423, 429, 477, "5xx"]},
-  "errorMessage": ["detail", "title"]
+  "errorMessage": ["detail", "title"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'mock-us1') }}", "listId": "{{ coalesce(settings.listId, 'a1b2c3d4e5') }}"}}
 }
 """##),
         ("webhook.json", ##"""
@@ -202,7 +204,8 @@ enum EmbeddedConnectorFiles {
     "item": {"id": "{{ id }}", "user": "{{ user }}"},
     "results": {"by": "index", "records": "results", "id": "id"}
   },
-  "retry": {"maxAttempts": 5, "maxWait": "60s", "statuses": [408, 423, 429, 477, "5xx"]}
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "statuses": [408, 423, 429, 477, "5xx"]},
+  "mock": {"settings": {"url": "{{ origin }}/webhook", "baseURL": "{{ origin }}/webhook"}}
 }
 """##),
     ]

@@ -13,13 +13,14 @@ import OutflowCore
 /// | `id` | the app user id of an update; the item's correlation id on create and upsert |
 /// | `index` | the 0-based position of the item in its batch |
 /// | `record` | one record of an answer (result keys, schema properties) |
+/// | `origin` | the origin of a started mock (the connector's `mock.settings`) |
 ///
 /// ```swift
 /// var scope = TemplateScope(settings: settings)
 /// scope.user = .object(["email": "a@b.c"])
 /// ```
 public struct TemplateScope: Sendable {
-    public static let names = ["settings", "user", "users", "values", "value", "property", "id", "index", "record"]
+    public static let names = ["settings", "user", "users", "values", "value", "property", "id", "index", "record", "origin"]
 
     public var settings: JSONValue?
     public var user: JSONValue?
@@ -30,6 +31,7 @@ public struct TemplateScope: Sendable {
     public var id: JSONValue?
     public var index: JSONValue?
     public var record: JSONValue?
+    public var origin: JSONValue?
 
     public init(settings: JSONObject) {
         self.settings = .object(settings)
@@ -47,6 +49,7 @@ public struct TemplateScope: Sendable {
             case "id": id
             case "index": index
             case "record": record
+            case "origin": origin
             default: nil
             }
         }

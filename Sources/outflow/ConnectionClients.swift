@@ -11,7 +11,7 @@ import OutflowWorkspace
 /// A connection with `"mock"` gets the bundled mock of its connector, started in this process on a
 /// free loopback port with the mock's `users` file (default `fixtures/apps/<connector>-users.json`
 /// beside the workspace, or `../apps/` from a workspace in `fixtures/workspaces/`) and `fault`
-/// SPEC; its `baseURL` points there and missing secrets are filled with a placeholder. Call
+/// SPEC; its settings point there as the connector's `mock.settings` says. Call
 /// ``stop()`` when done.
 final class ConnectionClients {
     let file: WorkspaceFile
@@ -46,13 +46,9 @@ final class ConnectionClients {
                 if let fault = mock.fault { options.faults = try FaultSpec.parse(fault) }
                 let server = try await MockServer.start(kind, options: options)
                 mocks.append(server)
-                settings["baseURL"] = .string(server.origin)
-                if kind == .webhook { settings["url"] = .string(server.origin + "/webhook") }
+                settings = connector.settingsForMock(settings, origin: server.origin)
             } catch {
                 throw .invalidSettings(connector: connector.name, message: "the mock could not start: \(error)")
-            }
-            for setting in connector.settings.settings where setting.required && setting.secret && settings[setting.name] == nil {
-                settings[setting.name] = .string("mock")
             }
         }
         return try ConnectorClient(connector: connector, settings: settings, transport: http)
