@@ -1,5 +1,8 @@
 import OutflowCore
 
+/// Reading the members of a connector file: durations, statuses, templates and bounded integers,
+/// each problem reported at its JSON path with what was expected.
+///
 /// Durations as connector files write them: `500ms`, `10s`, `1m`, `1h` (a bare number is seconds).
 ///
 /// ```swift
@@ -14,12 +17,6 @@ enum DurationText {
         }
         guard let number = Double(text), number >= 0 else { return nil }
         return .milliseconds(Int64((number * 1000).rounded()))
-    }
-
-    static func text(_ duration: Duration) -> String {
-        let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        if ms % 1000 != 0 { return "\(ms)ms" }
-        return "\(ms / 1000)s"
     }
 }
 
