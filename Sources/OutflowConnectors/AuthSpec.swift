@@ -26,13 +26,23 @@ public enum AuthSpec: Sendable {
         case "none": spec = .none
         case "bearer": spec = .bearer(token: fields.template("token", required: true) ?? .literal(""))
         case "basic":
-            spec = .basic(username: fields.template("username") ?? .literal("outflow"), password: fields.template("password", required: true) ?? .literal(""))
+            spec = .basic(
+                username: fields.template("username") ?? .literal("outflow"),
+                password: fields.template("password", required: true) ?? .literal("")
+            )
         case "header":
             spec = .header(
-                name: fields.string("name", required: true) ?? "Authorization", prefix: fields.string("prefix") ?? "",
-                value: fields.template("value", required: true) ?? .literal(""))
+                name: fields.string("name", required: true) ?? "Authorization",
+                prefix: fields.string("prefix") ?? "",
+                value: fields.template("value", required: true) ?? .literal("")
+            )
         default:
-            fields.issues.append(Diagnostic(path: fields.memberPath("type"), message: "expected one of \(types.joined(separator: ", ")), found \"\(type)\"" + Suggestion.hint(for: type, in: types)))
+            fields.issues.append(
+                Diagnostic(
+                    path: fields.memberPath("type"),
+                    message: "expected one of \(types.joined(separator: ", ")), found \"\(type)\"" + Suggestion.hint(for: type, in: types)
+                )
+            )
             spec = .none
         }
         fields.rejectUnknown()

@@ -73,7 +73,8 @@ public struct Connector: Sendable {
             upsertProperties: Set(upsert?.properties ?? []),
             upsertBatchSize: upsert?.batchSize ?? 1,
             caseInsensitiveProperties: Set(caseInsensitiveProperties),
-            uniqueProperties: Set(uniqueProperties))
+            uniqueProperties: Set(uniqueProperties)
+        )
     }
 
     /// Parses a connector file. Every problem is reported at once, each naming `file` and the JSON
@@ -124,7 +125,8 @@ public struct Connector: Sendable {
         if create == nil, upsert == nil, fields.issues.isEmpty {
             fields.issues.append(Diagnostic(path: "", message: "a connector needs \"create\" or \"upsert\" to send users"))
         }
-        let rateLimit = fields.objectMember("rateLimit").map { RateLimitSpec.decode($0, path: "rateLimit", issues: &fields.issues) } ?? RateLimitSpec()
+        let rateLimit =
+            fields.objectMember("rateLimit").map { RateLimitSpec.decode($0, path: "rateLimit", issues: &fields.issues) } ?? RateLimitSpec()
         let retry = fields.objectMember("retry").map { RetrySpec.decode($0, path: "retry", issues: &fields.issues) } ?? RetrySpec()
         let errorMessage = (fields.stringArray("errorMessage") ?? ["message", "detail", "title", "error"]).map(ResponsePath.init)
         let missing = fields.statuses("missingStatuses") ?? []
@@ -139,14 +141,38 @@ public struct Connector: Sendable {
         let description = fields.string("description")
         let docs = fields.string("docs")
         if settings.setting(named: "baseURL") == nil {
-            fields.issues.append(Diagnostic(path: "settings", message: "a connector needs a \"baseURL\" setting (with the real API's origin as default, so a connection can point at a mock)"))
+            fields.issues.append(
+                Diagnostic(
+                    path: "settings",
+                    message: "a connector needs a \"baseURL\" setting (with the real API's origin as default, so a connection can point at a mock)"
+                )
+            )
         }
         fields.rejectUnknown()
         guard let name, let schema else { return nil }
         return Connector(
-            name: name, title: title ?? name, description: description, docs: docs, source: source, settings: settings, auth: auth, headers: headers,
-            signature: signature, uniqueProperties: unique, caseInsensitiveProperties: caseInsensitive, schema: schema, test: test, lookups: lookups,
-            create: create, update: update, upsert: upsert, rateLimit: rateLimit, retry: retry, errorMessage: errorMessage, missingStatuses: missing,
-            mockSettings: mockSettings)
+            name: name,
+            title: title ?? name,
+            description: description,
+            docs: docs,
+            source: source,
+            settings: settings,
+            auth: auth,
+            headers: headers,
+            signature: signature,
+            uniqueProperties: unique,
+            caseInsensitiveProperties: caseInsensitive,
+            schema: schema,
+            test: test,
+            lookups: lookups,
+            create: create,
+            update: update,
+            upsert: upsert,
+            rateLimit: rateLimit,
+            retry: retry,
+            errorMessage: errorMessage,
+            missingStatuses: missing,
+            mockSettings: mockSettings
+        )
     }
 }

@@ -101,7 +101,8 @@ extension ConnectorClient {
     }
 
     /// The records of one lookup request (all its pages); a `notFound` status is no record.
-    private func fetchLookup(_ request: RequestSpec, spec: LookupSpec, scope: TemplateScope, property: String, what: String) async throws(ApplicationError)
+    private func fetchLookup(_ request: RequestSpec, spec: LookupSpec, scope: TemplateScope, property: String, what: String)
+        async throws(ApplicationError)
         -> [JSONValue]
     {
         if spec.paging == nil, !spec.notFound.isEmpty {

@@ -57,7 +57,11 @@ extension ConnectorClient {
             matching = current?.text
         }
         let payload = Array(JSONWriter.string(Value.object(user).json).utf8)
-        return WriteItem(user: user, appID: appID, deliveryID: DeliveryID.item(pipeline: context.pipelineID, matchingValue: matching, payload: payload))
+        return WriteItem(
+            user: user,
+            appID: appID,
+            deliveryID: DeliveryID.item(pipeline: context.pipelineID, matchingValue: matching, payload: payload)
+        )
     }
 
     /// Writes `items` in batches of the spec's size, batches concurrently (the limiter paces them).
@@ -119,7 +123,8 @@ extension ConnectorClient {
         } catch {
             let result: WriteResult
             switch error {
-            case .http(.outcomeUnknown(_, let reason)): result = .outcomeUnknown(reason: "the answer was lost (\(reason)); the user may or may not have been written")
+            case .http(.outcomeUnknown(_, let reason)):
+                result = .outcomeUnknown(reason: "the answer was lost (\(reason)); the user may or may not have been written")
             case .http(let error): result = .failed(message: "\(connector.name): \(error)")
             case .template(let error): result = .failed(message: "\(connector.name): \(error)")
             }
@@ -162,7 +167,8 @@ extension ConnectorClient {
     }
 
     /// Each item's result from a successful answer (2xx, 207 included), by the spec's `results`.
-    private func mapAnswer(_ answer: Answer, spec: WriteSpec, kind: WriteKind, built: [(json: JSONValue, scope: TemplateScope, item: WriteItem)]) async
+    private func mapAnswer(_ answer: Answer, spec: WriteSpec, kind: WriteKind, built: [(json: JSONValue, scope: TemplateScope, item: WriteItem)])
+        async
         -> [WriteResult]
     {
         let rules = spec.results

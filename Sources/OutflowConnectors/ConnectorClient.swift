@@ -45,7 +45,14 @@ public struct ConnectorClient: ApplicationClient {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: any HTTPClock = SystemClock()
     ) throws(ApplicationError) {
-        try self.init(connector: connector, settings: connection.settings, transport: transport, limiter: limiter, environment: environment, clock: clock)
+        try self.init(
+            connector: connector,
+            settings: connection.settings,
+            transport: transport,
+            limiter: limiter,
+            environment: environment,
+            clock: clock
+        )
     }
 
     /// The same, from settings alone (tests, `outflow connections test`).
@@ -101,7 +108,11 @@ public struct ConnectorClient: ApplicationClient {
         fixedHeaders = headers
         signingSecret = connector.signature.flatMap { try? $0.secret.string(scope) }
         api = RetryingHTTPClient(
-            transport: transport, policy: connector.retry.policy, limiter: limiter ?? connector.rateLimit.makeLimiter(clock: clock), clock: clock)
+            transport: transport,
+            policy: connector.retry.policy,
+            limiter: limiter ?? connector.rateLimit.makeLimiter(clock: clock),
+            clock: clock
+        )
     }
 
     /// The connector's capabilities, with batch sizes a connection may set (the webhook's `batchSize`).
@@ -129,7 +140,8 @@ public struct ConnectorClient: ApplicationClient {
     }
 
     /// Sends `spec` for `scope`, with `body` (already built) when given, else the spec's body template.
-    func send(_ spec: RequestSpec, scope: TemplateScope, body: JSONValue? = nil, signatureIDs: [String]? = nil) async throws(RequestFailure) -> Answer {
+    func send(_ spec: RequestSpec, scope: TemplateScope, body: JSONValue? = nil, signatureIDs: [String]? = nil) async throws(RequestFailure) -> Answer
+    {
         let url: String
         var payload = body
         do {
@@ -218,7 +230,13 @@ public struct ConnectorClient: ApplicationClient {
         guard let request = spec.request else { return ObjectType(properties: properties) }
         var records: [JSONValue] = []
         do {
-            records = try await fetchPages(request, records: spec.records, paging: spec.paging, scope: TemplateScope(settings: settings), what: "schema request")
+            records = try await fetchPages(
+                request,
+                records: spec.records,
+                paging: spec.paging,
+                scope: TemplateScope(settings: settings),
+                what: "schema request"
+            )
         }
         var discovered: [Property] = []
         for record in records {
@@ -241,7 +259,12 @@ public struct ConnectorClient: ApplicationClient {
 
     /// Every record of a paged listing (`paging` nil: one page).
     func fetchPages(
-        _ spec: RequestSpec, records path: ResponsePath, paging: PagingSpec?, scope: TemplateScope, property: String? = nil, what: String
+        _ spec: RequestSpec,
+        records path: ResponsePath,
+        paging: PagingSpec?,
+        scope: TemplateScope,
+        property: String? = nil,
+        what: String
     ) async throws(ApplicationError) -> [JSONValue] {
         var out: [JSONValue] = []
         var body: JSONValue?

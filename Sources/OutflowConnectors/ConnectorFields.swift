@@ -57,7 +57,12 @@ extension JSONFields {
             } else if case .string(let text) = item, text.count == 3, text.hasSuffix("xx"), let digit = Int(text.prefix(1)), (1...5).contains(digit) {
                 out.formUnion(digit * 100...(digit * 100 + 99))
             } else {
-                issues.append(Diagnostic(path: JSONPath.index(memberPath(key), index), message: "expected an HTTP status (100-599) or \"5xx\", found \(JSONWriter.string(item))"))
+                issues.append(
+                    Diagnostic(
+                        path: JSONPath.index(memberPath(key), index),
+                        message: "expected an HTTP status (100-599) or \"5xx\", found \(JSONWriter.string(item))"
+                    )
+                )
             }
         }
         return out

@@ -76,7 +76,13 @@ public struct ConnectorRegistry: Sendable {
                 let connector = try Connector.parse(Array(data), file: path)
                 let expected = String(name.dropLast(5))
                 guard connector.name == expected else {
-                    problems.append(Diagnostic(file: path, path: "name", message: "the connector in \(name) must be named \"\(expected)\", found \"\(connector.name)\""))
+                    problems.append(
+                        Diagnostic(
+                            file: path,
+                            path: "name",
+                            message: "the connector in \(name) must be named \"\(expected)\", found \"\(connector.name)\""
+                        )
+                    )
                     continue
                 }
                 connectors[connector.name] = connector

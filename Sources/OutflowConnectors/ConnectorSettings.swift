@@ -55,7 +55,9 @@ public struct ConnectorSettings: Sendable {
                     fields.issues.append(
                         Diagnostic(
                             path: fields.memberPath("type"),
-                            message: "expected one of \(Setting.Kind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\""))
+                            message: "expected one of \(Setting.Kind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\""
+                        )
+                    )
                 }
             }
             var derived: (String, String)?
@@ -68,9 +70,15 @@ public struct ConnectorSettings: Sendable {
                 fields.issues += d.issues
             }
             let setting = Setting(
-                name: name ?? "", kind: kind, required: fields.bool("required") ?? false, secret: fields.bool("secret") ?? false,
-                description: fields.string("description"), values: fields.stringArray("values"), defaultValue: fields.template("default"),
-                derived: derived)
+                name: name ?? "",
+                kind: kind,
+                required: fields.bool("required") ?? false,
+                secret: fields.bool("secret") ?? false,
+                description: fields.string("description"),
+                values: fields.stringArray("values"),
+                defaultValue: fields.template("default"),
+                derived: derived
+            )
             fields.rejectUnknown()
             issues += fields.issues
             if let name {
@@ -93,7 +101,9 @@ public struct ConnectorSettings: Sendable {
                 issues.append(
                     Diagnostic(
                         path: JSONPath.member(path, member.key),
-                        message: "unknown setting" + Suggestion.hint(for: member.key, in: names) + "; settings: \(names.joined(separator: ", "))"))
+                        message: "unknown setting" + Suggestion.hint(for: member.key, in: names) + "; settings: \(names.joined(separator: ", "))"
+                    )
+                )
                 continue
             }
             if let problem = setting.problem(with: member.value, checkReferences: false) {
@@ -169,7 +179,9 @@ public struct ConnectorSettings: Sendable {
             return .array(out)
         case .object(let object):
             var out = JSONObject()
-            for member in object.members { out.members.append((member.key, try substitute(member.value, environment: environment, setting: setting))) }
+            for member in object.members {
+                out.members.append((member.key, try substitute(member.value, environment: environment, setting: setting)))
+            }
             return .object(out)
         default:
             return value

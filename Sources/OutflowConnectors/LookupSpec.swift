@@ -42,24 +42,38 @@ public struct LookupSpec: Sendable {
         let properties = fields.stringArray("properties", required: true) ?? []
         var mode = Mode.batch
         if let text = fields.string("mode") {
-            if let parsed = Mode(rawValue: text) { mode = parsed } else {
+            if let parsed = Mode(rawValue: text) {
+                mode = parsed
+            } else {
                 fields.issues.append(
                     Diagnostic(
                         path: fields.memberPath("mode"),
                         message: "expected one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\""
-                            + Suggestion.hint(for: text, in: Mode.allCases.map(\.rawValue))))
+                            + Suggestion.hint(for: text, in: Mode.allCases.map(\.rawValue))
+                    )
+                )
             }
         }
-        let request = fields.value("request", required: true).flatMap { RequestSpec.decode($0, path: fields.memberPath("request"), issues: &fields.issues) }
+        let request = fields.value("request", required: true).flatMap {
+            RequestSpec.decode($0, path: fields.memberPath("request"), issues: &fields.issues)
+        }
         let spec = LookupSpec(
-            properties: properties, mode: mode, batchSize: fields.positiveInt("batchSize", maximum: 10_000) ?? 100,
+            properties: properties,
+            mode: mode,
+            batchSize: fields.positiveInt("batchSize", maximum: 10_000) ?? 100,
             request: request ?? RequestSpec(method: .get, path: .literal("/"), query: [], body: nil, group: "default", idempotent: nil),
-            wrapper: fields.string("wrapper"), item: fields.template("item"), records: ResponsePath(fields.string("records") ?? ""),
-            id: ResponsePath(fields.string("id") ?? "id"), match: ResponsePath(fields.string("match", required: true) ?? ""),
+            wrapper: fields.string("wrapper"),
+            item: fields.template("item"),
+            records: ResponsePath(fields.string("records") ?? ""),
+            id: ResponsePath(fields.string("id") ?? "id"),
+            match: ResponsePath(fields.string("match", required: true) ?? ""),
             notFound: fields.statuses("notFound") ?? [],
-            paging: fields.objectMember("paging").map { PagingSpec.decode($0, path: fields.memberPath("paging"), issues: &fields.issues) })
+            paging: fields.objectMember("paging").map { PagingSpec.decode($0, path: fields.memberPath("paging"), issues: &fields.issues) }
+        )
         if (spec.wrapper == nil) != (spec.item == nil) {
-            fields.issues.append(Diagnostic(path: path, message: "\"wrapper\" and \"item\" go together: the items are built from \"item\" and put at \"wrapper\""))
+            fields.issues.append(
+                Diagnostic(path: path, message: "\"wrapper\" and \"item\" go together: the items are built from \"item\" and put at \"wrapper\"")
+            )
         }
         fields.rejectUnknown()
         return request == nil ? nil : spec

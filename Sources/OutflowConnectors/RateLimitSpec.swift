@@ -45,7 +45,10 @@ public struct RateLimitSpec: Sendable {
             fields.issues.append(
                 Diagnostic(
                     path: JSONPath.index(fields.memberPath("signals"), index),
-                    message: "unknown signal \"\(signal)\"" + Suggestion.hint(for: signal, in: knownSignals) + "; known: \(knownSignals.joined(separator: ", "))"))
+                    message: "unknown signal \"\(signal)\"" + Suggestion.hint(for: signal, in: knownSignals)
+                        + "; known: \(knownSignals.joined(separator: ", "))"
+                )
+            )
         }
         fields.rejectUnknown()
         return spec

@@ -25,21 +25,38 @@ public struct RequestSpec: Sendable {
         defer { issues += fields.issues }
         let method = fields.string("method") ?? "GET"
         if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) {
-            fields.issues.append(Diagnostic(path: fields.memberPath("method"), message: "expected GET, POST, PUT, PATCH or DELETE, found \"\(method)\""))
+            fields.issues.append(
+                Diagnostic(path: fields.memberPath("method"), message: "expected GET, POST, PUT, PATCH or DELETE, found \"\(method)\"")
+            )
         }
         let target = fields.template("path", required: true)
         if let target, case .literal(.string(let text)) = target, !text.isEmpty, !text.hasPrefix("/") {
-            fields.issues.append(Diagnostic(path: fields.memberPath("path"), message: "expected a path starting with \"/\" (or \"\" for baseURL itself), found \"\(text)\""))
+            fields.issues.append(
+                Diagnostic(
+                    path: fields.memberPath("path"),
+                    message: "expected a path starting with \"/\" (or \"\" for baseURL itself), found \"\(text)\""
+                )
+            )
         }
         var query: [(name: String, value: Template)] = []
         if let object = fields.objectMember("query") {
             for member in object.members {
-                query.append((name: member.key, value: Template.compile(member.value, path: JSONPath.member(fields.memberPath("query"), member.key), issues: &fields.issues)))
+                query.append(
+                    (
+                        name: member.key,
+                        value: Template.compile(member.value, path: JSONPath.member(fields.memberPath("query"), member.key), issues: &fields.issues)
+                    )
+                )
             }
         }
         var spec = RequestSpec(
-            method: HTTPMethod(rawValue: method), path: target ?? .literal(.string("/")), query: query, body: fields.template("body"),
-            group: fields.string("group") ?? "default", idempotent: fields.bool("idempotent"))
+            method: HTTPMethod(rawValue: method),
+            path: target ?? .literal(.string("/")),
+            query: query,
+            body: fields.template("body"),
+            group: fields.string("group") ?? "default",
+            idempotent: fields.bool("idempotent")
+        )
         if case .string(let text)? = object["path"] { spec.pathSource = text }
         fields.rejectUnknown()
         return spec

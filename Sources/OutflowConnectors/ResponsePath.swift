@@ -24,7 +24,9 @@ public struct ResponsePath: Sendable, Hashable, CustomStringConvertible {
         for part in path.split(separator: ".", omittingEmptySubsequences: false) {
             var name = Substring(part)
             var indexes: [Int] = []
-            while name.hasSuffix("]"), let open = name.lastIndex(of: "["), let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+            while name.hasSuffix("]"), let open = name.lastIndex(of: "["),
+                let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+            {
                 indexes.insert(index, at: 0)
                 name = name[..<open]
             }

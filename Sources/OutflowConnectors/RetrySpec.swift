@@ -27,7 +27,9 @@ public struct RetrySpec: Sendable {
         if let s = fields.statuses("statuses") { policy.retryableStatuses = s }
         if let s = fields.statuses("notProcessed") { policy.notProcessedStatuses = s }
         for status in policy.retryableStatuses where status == 401 || status == 403 {
-            fields.issues.append(Diagnostic(path: fields.memberPath("statuses"), message: "\(status) must not be retried: a refused credential is refused again"))
+            fields.issues.append(
+                Diagnostic(path: fields.memberPath("statuses"), message: "\(status) must not be retried: a refused credential is refused again")
+            )
         }
         fields.rejectUnknown()
         return RetrySpec(policy: policy)

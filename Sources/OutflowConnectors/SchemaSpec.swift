@@ -59,7 +59,9 @@ public struct SchemaSpec: Sendable {
                         k.issues.append(
                             Diagnostic(
                                 path: JSONPath.member(k.memberPath("map"), member.key),
-                                message: "expected one of \(kinds.keys.sorted().joined(separator: ", ")), found \(JSONWriter.string(member.value))"))
+                                message: "expected one of \(kinds.keys.sorted().joined(separator: ", ")), found \(JSONWriter.string(member.value))"
+                            )
+                        )
                         continue
                     }
                     kindMap[member.key] = target
@@ -67,7 +69,12 @@ public struct SchemaSpec: Sendable {
             }
             if let text = k.string("default") {
                 if kinds[text] == nil {
-                    k.issues.append(Diagnostic(path: k.memberPath("default"), message: "expected one of \(kinds.keys.sorted().joined(separator: ", ")), found \"\(text)\""))
+                    k.issues.append(
+                        Diagnostic(
+                            path: k.memberPath("default"),
+                            message: "expected one of \(kinds.keys.sorted().joined(separator: ", ")), found \"\(text)\""
+                        )
+                    )
                 } else {
                     defaultKind = text
                 }
@@ -76,13 +83,21 @@ public struct SchemaSpec: Sendable {
             fields.issues += k.issues
         }
         let spec = SchemaSpec(
-            staticProperties: staticProperties, request: request, records: ResponsePath(fields.string("records") ?? ""),
-            parent: fields.string("parent"), name: ResponsePath(fields.string("name") ?? "name"),
-            description: fields.string("description").map(ResponsePath.init), kindPath: kindPath, kindMap: kindMap, defaultKind: defaultKind,
-            readOnly: fields.string("readOnly").map(ResponsePath.init), unique: fields.string("unique").map(ResponsePath.init),
+            staticProperties: staticProperties,
+            request: request,
+            records: ResponsePath(fields.string("records") ?? ""),
+            parent: fields.string("parent"),
+            name: ResponsePath(fields.string("name") ?? "name"),
+            description: fields.string("description").map(ResponsePath.init),
+            kindPath: kindPath,
+            kindMap: kindMap,
+            defaultKind: defaultKind,
+            readOnly: fields.string("readOnly").map(ResponsePath.init),
+            unique: fields.string("unique").map(ResponsePath.init),
             required: fields.string("required").map(ResponsePath.init),
             paging: fields.objectMember("paging").map { PagingSpec.decode($0, path: fields.memberPath("paging"), issues: &fields.issues) },
-            open: fields.bool("open") ?? false)
+            open: fields.bool("open") ?? false
+        )
         if request == nil, object["static"] == nil, !spec.open {
             fields.issues.append(Diagnostic(path: path, message: "expected \"static\" properties, a discovery \"request\", or \"open\": true"))
         }
@@ -139,13 +154,20 @@ public struct PagingSpec: Sendable {
         }
         var location = Location.query
         if let text = fields.string("in") {
-            if let parsed = Location(rawValue: text) { location = parsed } else {
+            if let parsed = Location(rawValue: text) {
+                location = parsed
+            } else {
                 fields.issues.append(Diagnostic(path: fields.memberPath("in"), message: "expected \"query\" or \"body\", found \"\(text)\""))
             }
         }
         let spec = PagingSpec(
-            cursor: cursor, param: param ?? offset ?? "offset", limitParam: fields.string("limit"), size: fields.positiveInt("size") ?? 100,
-            location: location, maxPages: fields.positiveInt("maxPages", maximum: 1_000_000) ?? 10_000)
+            cursor: cursor,
+            param: param ?? offset ?? "offset",
+            limitParam: fields.string("limit"),
+            size: fields.positiveInt("size") ?? 100,
+            location: location,
+            maxPages: fields.positiveInt("maxPages", maximum: 1_000_000) ?? 10_000
+        )
         fields.rejectUnknown()
         return spec
     }

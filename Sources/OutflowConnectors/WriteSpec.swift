@@ -35,7 +35,9 @@ public struct WriteSpec: Sendable {
         guard let object = JSONFields.object(json, path: path, issues: &issues) else { return nil }
         var fields = JSONFields(object, path: path)
         defer { issues += fields.issues }
-        let request = fields.value("request", required: true).flatMap { RequestSpec.decode($0, path: fields.memberPath("request"), issues: &fields.issues) }
+        let request = fields.value("request", required: true).flatMap {
+            RequestSpec.decode($0, path: fields.memberPath("request"), issues: &fields.issues)
+        }
         let wrapper = fields.string("wrapper")
         var batchSize = fields.positiveInt("batchSize", maximum: 10_000) ?? (wrapper == nil ? 1 : 100)
         if wrapper == nil, batchSize != 1 {
@@ -47,13 +49,17 @@ public struct WriteSpec: Sendable {
         let results = fields.objectMember("results").map { ResultSpec.decode($0, path: fields.memberPath("results"), issues: &fields.issues) }
         let conflict = fields.objectMember("conflict").map { ConflictSpec.decode($0, path: fields.memberPath("conflict"), issues: &fields.issues) }
         if batchSizeSetting != nil, wrapper == nil {
-            fields.issues.append(Diagnostic(path: fields.memberPath("batchSizeSetting"), message: "needs a \"wrapper\" (without one the body is one item)"))
+            fields.issues.append(
+                Diagnostic(path: fields.memberPath("batchSizeSetting"), message: "needs a \"wrapper\" (without one the body is one item)")
+            )
         }
         var properties: [String] = []
         if isUpsert { properties = fields.stringArray("properties", required: true) ?? [] }
         let split = fields.value("split")
         var splitStatuses: Set<Int> = [400, 413, 422]
-        if case .bool(false)? = split { splitStatuses = [] } else if split != nil {
+        if case .bool(false)? = split {
+            splitStatuses = []
+        } else if split != nil {
             if let object = fields.objectMember("split") {
                 var s = JSONFields(object, path: fields.memberPath("split"))
                 splitStatuses = s.statuses("statuses") ?? splitStatuses
@@ -64,8 +70,16 @@ public struct WriteSpec: Sendable {
         fields.rejectUnknown()
         guard let request, let item else { return nil }
         return WriteSpec(
-            request: request, batchSize: batchSize, wrapper: wrapper, item: item, results: results ?? ResultSpec(), splitStatuses: splitStatuses,
-            conflict: conflict, properties: properties, batchSizeSetting: batchSizeSetting)
+            request: request,
+            batchSize: batchSize,
+            wrapper: wrapper,
+            item: item,
+            results: results ?? ResultSpec(),
+            splitStatuses: splitStatuses,
+            conflict: conflict,
+            properties: properties,
+            batchSizeSetting: batchSizeSetting
+        )
     }
 }
 
@@ -104,9 +118,15 @@ public struct ResultSpec: Sendable {
         defer { issues += fields.issues }
         var spec = ResultSpec()
         if let text = fields.string("by") {
-            if let by = By(rawValue: text) { spec.by = by } else {
+            if let by = By(rawValue: text) {
+                spec.by = by
+            } else {
                 fields.issues.append(
-                    Diagnostic(path: fields.memberPath("by"), message: "expected one of \(By.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\""))
+                    Diagnostic(
+                        path: fields.memberPath("by"),
+                        message: "expected one of \(By.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\""
+                    )
+                )
             }
         }
         switch fields.value("records") {
@@ -124,7 +144,8 @@ public struct ResultSpec: Sendable {
                 case "created"?: action = .created
                 case "updated"?: action = .updated
                 case "flag"?: action = .flag(ResponsePath(r.string("flag", required: true) ?? "new"))
-                case let other?: r.issues.append(Diagnostic(path: r.memberPath("action"), message: "expected created, updated or flag, found \"\(other)\""))
+                case let other?:
+                    r.issues.append(Diagnostic(path: r.memberPath("action"), message: "expected created, updated or flag, found \"\(other)\""))
                 }
                 _ = r.string("flag")
                 r.rejectUnknown()
@@ -132,7 +153,10 @@ public struct ResultSpec: Sendable {
                 spec.records.append(Records(path: recordPath, action: action))
             }
         case nil: break
-        case let other?: fields.issues.append(Diagnostic(path: fields.memberPath("records"), message: "expected a path or an array of {path, action}, found \(other.typeName)"))
+        case let other?:
+            fields.issues.append(
+                Diagnostic(path: fields.memberPath("records"), message: "expected a path or an array of {path, action}, found \(other.typeName)")
+            )
         }
         if let flag = fields.string("newFlag") {
             spec.records = spec.records.map { Records(path: $0.path, action: .flag(ResponsePath(flag))) }
@@ -149,7 +173,10 @@ public struct ResultSpec: Sendable {
                 switch messages {
                 case .string(let text): spec.errorMessage = [ResponsePath(text)]
                 case .array: spec.errorMessage = (e.stringArray("message") ?? []).map(ResponsePath.init)
-                default: e.issues.append(Diagnostic(path: e.memberPath("message"), message: "expected a path or an array of paths, found \(messages.typeName)"))
+                default:
+                    e.issues.append(
+                        Diagnostic(path: e.memberPath("message"), message: "expected a path or an array of paths, found \(messages.typeName)")
+                    )
                 }
             }
             e.rejectUnknown()
@@ -181,10 +208,15 @@ public struct ConflictSpec: Sendable {
         var fields = JSONFields(object, path: path)
         defer { issues += fields.issues }
         let spec = ConflictSpec(
-            statuses: fields.statuses("statuses") ?? [409], contains: fields.string("contains"), existingIdAfter: fields.string("existingIdAfter"),
-            existingId: fields.template("existingId"))
+            statuses: fields.statuses("statuses") ?? [409],
+            contains: fields.string("contains"),
+            existingIdAfter: fields.string("existingIdAfter"),
+            existingId: fields.template("existingId")
+        )
         if spec.existingIdAfter == nil, spec.existingId == nil {
-            fields.issues.append(Diagnostic(path: path, message: "expected \"existingIdAfter\" (text before the id in the message) or \"existingId\" (a template)"))
+            fields.issues.append(
+                Diagnostic(path: path, message: "expected \"existingIdAfter\" (text before the id in the message) or \"existingId\" (a template)")
+            )
         }
         fields.rejectUnknown()
         return spec

@@ -29,7 +29,10 @@ final class ConnectionClients {
         let connections = file.workspace.connections
         if let id = Int64(reference), let found = connections.first(where: { $0.id == id }) { return found }
         if let found = connections.first(where: { $0.name == reference }) { return found }
-        printError("\(file.path): no connection has the id or name \"\(reference)\"; connections: " + connections.map { "\($0.id) (\($0.name))" }.joined(separator: ", "))
+        printError(
+            "\(file.path): no connection has the id or name \"\(reference)\"; connections: "
+                + connections.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")
+        )
         throw ExitCode(1)
     }
 

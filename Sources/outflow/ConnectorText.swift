@@ -41,16 +41,22 @@ enum ConnectorText {
         }
         if let request = connector.schema.request {
             let parent = connector.schema.parent.map { " (as \($0).NAME)" } ?? ""
-            lines.append("  + the application's properties, read live from \(request.method.rawValue) \(pathText(request))\(parent): outflow connections schema ID")
+            lines.append(
+                "  + the application's properties, read live from \(request.method.rawValue) \(pathText(request))\(parent): outflow connections schema ID"
+            )
         }
         if !connector.uniqueProperties.isEmpty { lines.append("  unique: \(connector.uniqueProperties.joined(separator: ", "))") }
-        if !connector.caseInsensitiveProperties.isEmpty { lines.append("  case-insensitive: \(connector.caseInsensitiveProperties.joined(separator: ", "))") }
+        if !connector.caseInsensitiveProperties.isEmpty {
+            lines.append("  case-insensitive: \(connector.caseInsensitiveProperties.joined(separator: ", "))")
+        }
         lines.append("")
         lines.append("operations:")
         if connector.lookups.isEmpty { lines.append("  lookup: none (users cannot be looked up; every user is sent as new)") }
         for lookup in connector.lookups {
             let by = lookup.properties == ["*"] ? "any property" : lookup.properties.joined(separator: ", ")
-            lines.append("  lookup by \(by): \(lookup.mode.rawValue), \(lookup.batchSize) values per batch, \(lookup.request.method.rawValue) \(pathText(lookup.request))")
+            lines.append(
+                "  lookup by \(by): \(lookup.mode.rawValue), \(lookup.batchSize) values per batch, \(lookup.request.method.rawValue) \(pathText(lookup.request))"
+            )
         }
         for (name, spec) in [("create", connector.create), ("update", connector.update), ("upsert", connector.upsert)] {
             guard let spec else { continue }
@@ -68,7 +74,9 @@ enum ConnectorText {
         }
         if let cap = connector.rateLimit.maxConcurrent { lines.append("  at most \(cap) requests in flight") }
         let policy = connector.retry.policy
-        lines.append("retries: up to \(policy.maxAttempts) attempts, \(durationText(policy.maxTotalWait)) of waiting in all; statuses \(statusText(policy.retryableStatuses))")
+        lines.append(
+            "retries: up to \(policy.maxAttempts) attempts, \(durationText(policy.maxTotalWait)) of waiting in all; statuses \(statusText(policy.retryableStatuses))"
+        )
         return lines
     }
 

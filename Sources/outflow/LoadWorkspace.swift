@@ -35,6 +35,9 @@ func loadRegistry(workspaceDirectory: URL?, override: String?) throws -> Connect
 
 /// `--connectors DIR`, taken by every command that resolves connectors.
 struct ConnectorsOption: ParsableArguments {
-    @Option(name: .long, help: "A folder of connector files (NAME.json) that add to or override the built-in ones and a connectors/ folder beside the workspace file.")
+    @Option(
+        name: .long,
+        help: "A folder of connector files (NAME.json) that add to or override the built-in ones and a connectors/ folder beside the workspace file."
+    )
     var connectors: String?
 }

@@ -37,12 +37,19 @@ import Testing
         try hubspot.replacingOccurrences(of: "\"title\": \"HubSpot\"", with: "\"title\": \"Our HubSpot\"")
             .write(to: folder.appendingPathComponent("hubspot.json"), atomically: true, encoding: .utf8)
         let listed = try CLIProcess.run(["connectors", "list", "--connectors", folder.path])
-        #expect(listed.stdoutLines.contains { $0.hasPrefix("hubspot\tOur HubSpot\t") && $0.hasSuffix(folder.appendingPathComponent("hubspot.json").path) })
-        try #"{"name": "broken", "settings": [], "schema": {"open": true}, "create": {"request": {"path": "/x"}, "item": {}, "batchSize": 0, "wrapper": "w"}}"#
+        #expect(
+            listed.stdoutLines.contains { $0.hasPrefix("hubspot\tOur HubSpot\t") && $0.hasSuffix(folder.appendingPathComponent("hubspot.json").path) }
+        )
+        try
+            #"{"name": "broken", "settings": [], "schema": {"open": true}, "create": {"request": {"path": "/x"}, "item": {}, "batchSize": 0, "wrapper": "w"}}"#
             .write(to: folder.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
         let broken = try CLIProcess.run(["connectors", "list", "--connectors", folder.path])
         #expect(broken.status == 1)
-        #expect(broken.stderr.contains(folder.appendingPathComponent("broken.json").path + ": create.batchSize: expected an integer from 1 to 10000, found 0"))
+        #expect(
+            broken.stderr.contains(
+                folder.appendingPathComponent("broken.json").path + ": create.batchSize: expected an integer from 1 to 10000, found 0"
+            )
+        )
     }
 
     @Test func connectionsTestAndSchemaRunAgainstTheMock() throws {
@@ -76,7 +83,10 @@ import Testing
     }
 
     @Test func anUnreachableApplicationAndAMissingVariableAreClearErrorsWithoutTheSecret() async throws {
-        let directory = try workspace(connection: #"{"id": 1, "name": "Demo HubSpot", "connector": "hubspot", "settings": {"baseURL": "http://127.0.0.1:9", "accessToken": "${HS_TOKEN}"}}"#)
+        let directory = try workspace(
+            connection:
+                #"{"id": 1, "name": "Demo HubSpot", "connector": "hubspot", "settings": {"baseURL": "http://127.0.0.1:9", "accessToken": "${HS_TOKEN}"}}"#
+        )
         defer { try? FileManager.default.removeItem(at: directory) }
         var environment = ProcessInfo.processInfo.environment
         environment["HS_TOKEN"] = "very-secret-token"
@@ -100,14 +110,20 @@ import Testing
 
         let remote = try CLIProcess.run(["validate", "--remote", Self.demo])
         #expect(remote.status == 0, "\(remote.stderr)")
-        let renamed = try workspace(connection: #"{"id": 1, "name": "Demo HubSpot", "connector": "hubspot", "settings": {}, "mock": true}"#, renames: [
-            ("\"city\": \"coalesce", "\"cty\": \"coalesce"), ("\n            \"name\": \"city\",", "\n            \"name\": \"cty\","),
-        ])
+        let renamed = try workspace(
+            connection: #"{"id": 1, "name": "Demo HubSpot", "connector": "hubspot", "settings": {}, "mock": true}"#,
+            renames: [
+                ("\"city\": \"coalesce", "\"cty\": \"coalesce"), ("\n            \"name\": \"city\",", "\n            \"name\": \"cty\","),
+            ]
+        )
         defer { try? FileManager.default.removeItem(at: renamed) }
         let local = try CLIProcess.run(["validate"], in: renamed)
         #expect(local.status == 0, "\(local.stderr)")
         let checked = try CLIProcess.run(["validate", "--remote"], in: renamed)
         #expect(checked.status == 1)
-        #expect(checked.stderr.contains("outSchema.properties[5]: property \"cty\" is not among hubspot's user properties; did you mean \"city\"?"), "\(checked.stderr)")
+        #expect(
+            checked.stderr.contains("outSchema.properties[5]: property \"cty\" is not among hubspot's user properties; did you mean \"city\"?"),
+            "\(checked.stderr)"
+        )
     }
 }

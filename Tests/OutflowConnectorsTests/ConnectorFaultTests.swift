@@ -19,7 +19,11 @@ struct ConnectorFaultTests {
     @Test(arguments: ["500=0.4", "503=0.4", "drop=0.4", "429=0.4"])
     func idempotentWritesAndLookupsSucceedThroughRetries(fault: String) async throws {
         let connector = TestConnectors.quick(TestConnectors.connector("hubspot"))
-        try await withConnector(.hubspot, connector: connector, options: try Self.options(fault, rateLimit: .custom(count: 1000, window: .milliseconds(100)))) { (harness) async throws in
+        try await withConnector(
+            .hubspot,
+            connector: connector,
+            options: try Self.options(fault, rateLimit: .custom(count: 1000, window: .milliseconds(100)))
+        ) { (harness) async throws in
             for round in 0..<6 {
                 let users = (0..<3).map { user(["email": .string("r\(round)u\($0)@example.org")]) }
                 let results = await harness.client.upsert(property: "email", users)
@@ -38,7 +42,10 @@ struct ConnectorFaultTests {
         try await withConnector(.hubspot, connector: connector, options: try Self.options("drop-after-apply=1")) { (harness) async throws in
             let results = await harness.client.create([user(["email": .string("a@example.org")]), user(["email": .string("b@example.org")])])
             for result in results {
-                guard case .outcomeUnknown = result else { Issue.record("expected outcomeUnknown, got \(result)"); continue }
+                guard case .outcomeUnknown = result else {
+                    Issue.record("expected outcomeUnknown, got \(result)")
+                    continue
+                }
             }
             // The write happened, and it was not repeated.
             let stored = try await harness.users().count
@@ -69,7 +76,10 @@ struct ConnectorFaultTests {
                 _ = try await harness.client.lookup(property: kind == .hubspot ? "email" : "email_address", values: [.string("a@example.org")])
                 Issue.record("expected authentication failed")
             } catch {
-                guard case .authenticationFailed(_, let status, _) = error else { Issue.record("\(error)"); return }
+                guard case .authenticationFailed(_, let status, _) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(status == 401)
                 #expect(error.description.contains("authentication failed"))
                 #expect(error.isSystemic)
@@ -88,7 +98,11 @@ struct ConnectorFaultTests {
         // the grant and the arrival cannot make a correctly paced request look early to the mock.
         connector.rateLimit = RateLimitSpec(groups: ["default": RateLimit(4, per: .milliseconds(600))])
         connector.retry.policy = .never
-        try await withConnector(.hubspot, connector: connector, options: try Self.options("", rateLimit: .custom(count: 4, window: .milliseconds(500)))) {
+        try await withConnector(
+            .hubspot,
+            connector: connector,
+            options: try Self.options("", rateLimit: .custom(count: 4, window: .milliseconds(500)))
+        ) {
             (harness) async throws in
             let started = ContinuousClock.now
             await withTaskGroup(of: Void.self) { group in

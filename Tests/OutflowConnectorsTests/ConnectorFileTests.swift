@@ -21,24 +21,42 @@ struct ConnectorFileTests {
         }
     }
 
-    @Test(arguments: [
-        (#"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}, "batchSize": "ten", "wrapper": "w"}}"#,
-         "create.batchSize", "expected an integer"),
-        (#"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a", "method": "FETCH"}, "item": {}}}"#,
-         "create.request.method", "expected GET, POST"),
-        (#"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "lookup": [{"properties": ["email"], "mode": "perUser", "request": {"path": "/a"}, "match": "email"}], "create": {"request": {"path": "/a"}, "item": {}}}"#,
-         "lookup[0].mode", "perValue"),
-        (#"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {"e": "{{ md5(user.email }}"}}}"#,
-         "create.item.e", "expected"),
-        (#"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}, "rateLimit": {"groups": {"default": {"requests": 5, "per": "soon"}}}}"#,
-         "rateLimit.groups.default.per", "expected a duration"),
-        (#"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}, "auth": {"type": "beare"}}"#,
-         "auth.type", "did you mean \"bearer\""),
-        (#"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}, "retrys": {}}"#,
-         "retrys", "did you mean \"retry\""),
-        (#"{"name": "x", "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}}"#,
-         "settings", "baseURL"),
-    ] as [(String, String, String)])
+    @Test(
+        arguments: [
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}, "batchSize": "ten", "wrapper": "w"}}"#,
+                "create.batchSize", "expected an integer"
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a", "method": "FETCH"}, "item": {}}}"#,
+                "create.request.method", "expected GET, POST"
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "lookup": [{"properties": ["email"], "mode": "perUser", "request": {"path": "/a"}, "match": "email"}], "create": {"request": {"path": "/a"}, "item": {}}}"#,
+                "lookup[0].mode", "perValue"
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {"e": "{{ md5(user.email }}"}}}"#,
+                "create.item.e", "expected"
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}, "rateLimit": {"groups": {"default": {"requests": 5, "per": "soon"}}}}"#,
+                "rateLimit.groups.default.per", "expected a duration"
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}, "auth": {"type": "beare"}}"#,
+                "auth.type", "did you mean \"bearer\""
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}, "retrys": {}}"#,
+                "retrys", "did you mean \"retry\""
+            ),
+            (
+                #"{"name": "x", "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}}"#,
+                "settings", "baseURL"
+            ),
+        ] as [(String, String, String)]
+    )
     func parseErrorsNameTheFileAndPath(text: String, path: String, message: String) {
         do {
             _ = try Connector.parse(Array(text.utf8), file: "connectors/x.json")
@@ -108,7 +126,10 @@ struct ConnectorFileTests {
         ]
         let problems = registry.validate(connections, file: "w.json")
         let text = problems.map(\.description)
-        #expect(text.contains { $0.hasPrefix("w.json: connections[0].settings.acessToken: unknown setting; did you mean \"accessToken\"?") }, "\(text)")
+        #expect(
+            text.contains { $0.hasPrefix("w.json: connections[0].settings.acessToken: unknown setting; did you mean \"accessToken\"?") },
+            "\(text)"
+        )
         #expect(text.contains("w.json: connections[0].settings.accessToken: is required"))
         #expect(text.contains { $0.hasPrefix("w.json: connections[1].settings.statusIfNew: must be one of") })
         #expect(!text.contains { $0.contains("s3cret-value") })

@@ -31,7 +31,9 @@ struct ConnectorHarness {
     /// How many API requests the mock answered with `status` (a string such as "429" or "dropped") on any route.
     func count(status: String) async throws -> Int {
         guard case .object(let routes)? = try await stats()["routes"] else { return 0 }
-        return routes.members.reduce(0) { sum, route in sum + (Int(route.value[status].flatMap { if case .number(let n) = $0 { n } else { nil } } ?? "0") ?? 0) }
+        return routes.members.reduce(0) { sum, route in
+            sum + (Int(route.value[status].flatMap { if case .number(let n) = $0 { n } else { nil } } ?? "0") ?? 0)
+        }
     }
 
     func total() async throws -> Int {

@@ -15,7 +15,8 @@ struct ConnectorVariantTests {
         return try Connector.parse(Array(text.utf8), file: "variant.json")
     }
 
-    static let users = mockUsers(#"""
+    static let users = mockUsers(
+        #"""
         {"users":[
           {"id":"101","properties":{"email":"a@example.org","firstname":"Ann"}},
           {"id":"102","properties":{"email":"b@example.org","firstname":"Bob"}},
@@ -23,18 +24,22 @@ struct ConnectorVariantTests {
           {"id":"104","properties":{"email":"d@example.org","firstname":"Dan"}},
           {"id":"105","properties":{"email":"e@example.org","firstname":"Eve"}}
         ]}
-        """#)
+        """#
+    )
 
     @Test func listModePagesWithACursorAndMatchesLocally() async throws {
         let connector = try Self.hubspotVariant { text in
             let start = text.range(of: "\"lookup\": [")!
             let end = text.range(of: "\n  ],\n  \"create\"")!
-            text.replaceSubrange(start.lowerBound..<end.upperBound, with: #"""
-                "lookup": [{"properties": ["*"], "mode": "list", "request": {"method": "GET", "path": "/crm/v3/objects/contacts", "query": {"properties": "{{ property }}"}},
-                            "records": "results", "id": "id", "match": "properties.{property}",
-                            "paging": {"cursor": "paging.next.after", "param": "after", "limit": "limit", "size": 2}}],
-                  "create"
-                """#)
+            text.replaceSubrange(
+                start.lowerBound..<end.upperBound,
+                with: #"""
+                    "lookup": [{"properties": ["*"], "mode": "list", "request": {"method": "GET", "path": "/crm/v3/objects/contacts", "query": {"properties": "{{ property }}"}},
+                                "records": "results", "id": "id", "match": "properties.{property}",
+                                "paging": {"cursor": "paging.next.after", "param": "after", "limit": "limit", "size": 2}}],
+                      "create"
+                    """#
+            )
         }
         try await withConnector(.hubspot, connector: connector, options: Self.users) { (harness) async throws in
             let found = try await harness.client.lookup(property: "firstname", values: [.string("Ann"), .string("Eve"), .string("Zed")])
@@ -51,15 +56,18 @@ struct ConnectorVariantTests {
         let connector = try Self.hubspotVariant { text in
             let start = text.range(of: "\"create\": {")!
             let end = text.range(of: "\"update\": {")!
-            text.replaceSubrange(start.lowerBound..<end.lowerBound, with: #"""
-                "create": {
-                  "request": {"method": "POST", "path": "/crm/v3/objects/contacts/batch/create"},
-                  "batchSize": 100, "wrapper": "inputs", "item": {"properties": "{{ user }}"},
-                  "results": {"by": "index", "records": "results", "id": "id"},
-                  "split": {"statuses": [400, 409]},
-                  "conflict": {"existingIdAfter": "Existing ID: "}
-                },
-                """#)
+            text.replaceSubrange(
+                start.lowerBound..<end.lowerBound,
+                with: #"""
+                    "create": {
+                      "request": {"method": "POST", "path": "/crm/v3/objects/contacts/batch/create"},
+                      "batchSize": 100, "wrapper": "inputs", "item": {"properties": "{{ user }}"},
+                      "results": {"by": "index", "records": "results", "id": "id"},
+                      "split": {"statuses": [400, 409]},
+                      "conflict": {"existingIdAfter": "Existing ID: "}
+                    },
+                    """#
+            )
         }
         try await withConnector(.hubspot, connector: connector, options: Self.users) { (harness) async throws in
             let results = await harness.client.create([
@@ -88,11 +96,14 @@ struct ConnectorVariantTests {
 
     @Test func mailchimpUpsertReportsItsErrorsArrayPerMember() async throws {
         try await withConnector(.mailchimp) { (harness) async throws in
-            let results = await harness.client.upsert(property: "email_address", [
-                user(["email_address": .string("good@example.org")]),
-                user(["email_address": .string("bad address")]),
-                user(["email_address": .string("also-good@example.org"), "status": .string("nonsense")]),
-            ])
+            let results = await harness.client.upsert(
+                property: "email_address",
+                [
+                    user(["email_address": .string("good@example.org")]),
+                    user(["email_address": .string("bad address")]),
+                    user(["email_address": .string("also-good@example.org"), "status": .string("nonsense")]),
+                ]
+            )
             #expect(results[0].isCreated)
             #expect(results[1].failure?.hasPrefix("mailchimp: ") == true, "\(results[1])")
             #expect(results[2].failure != nil, "\(results[2])")

@@ -8,13 +8,15 @@ import Testing
 /// conflicts and batch splitting.
 @Suite("HubSpot connector")
 struct HubSpotConnectorTests {
-    static let users = mockUsers(#"""
+    static let users = mockUsers(
+        #"""
         {"users":[
           {"id":"101","properties":{"email":"ella.hall@example.org","firstname":"Ella","lastname":"Hall"}},
           {"id":"102","properties":{"email":"jorg.klein@mail.example","firstname":"Jörg","lastname":"Klein"}},
           {"id":"103","properties":{"email":"b@example.org","firstname":"Ella","lastname":"Schulz"}}
         ]}
-        """#)
+        """#
+    )
 
     @Test func capabilitiesComeFromTheFile() {
         let capabilities = TestConnectors.connector("hubspot").capabilities
@@ -27,7 +29,10 @@ struct HubSpotConnectorTests {
 
     @Test func lookupByEmailIsBatchReadAndCaseInsensitive() async throws {
         try await withConnector(.hubspot, options: Self.users) { (harness) async throws in
-            let found = try await harness.client.lookup(property: "email", values: [.string("ELLA.HALL@example.org"), .string("nobody@example.org"), .string("jorg.klein@mail.example")])
+            let found = try await harness.client.lookup(
+                property: "email",
+                values: [.string("ELLA.HALL@example.org"), .string("nobody@example.org"), .string("jorg.klein@mail.example")]
+            )
             #expect(found.map { $0.map(\.id) } == [["101"], [], ["102"]])
             #expect(found[0].first?.matchingValue == .string("ella.hall@example.org"))
             let stats = try await harness.stats()
@@ -105,13 +110,19 @@ struct HubSpotConnectorTests {
 
     @Test func updateByIdAndUpsertByEmail() async throws {
         try await withConnector(.hubspot, options: Self.users) { (harness) async throws in
-            let updated = await harness.client.update([AppUserUpdate(id: "102", user: user(["lastname": .string("Klein-Smith")])), AppUserUpdate(id: "999", user: user(["lastname": .string("X")]))])
+            let updated = await harness.client.update([
+                AppUserUpdate(id: "102", user: user(["lastname": .string("Klein-Smith")])),
+                AppUserUpdate(id: "999", user: user(["lastname": .string("X")])),
+            ])
             #expect(updated[0] == .updated(id: "102"))
             #expect(updated[1].failure != nil)
-            let upserted = await harness.client.upsert(property: "email", [
-                user(["email": .string("b@example.org"), "lastname": .string("Schulze")]),
-                user(["email": .string("fresh@example.org"), "lastname": .string("Fresh")]),
-            ])
+            let upserted = await harness.client.upsert(
+                property: "email",
+                [
+                    user(["email": .string("b@example.org"), "lastname": .string("Schulze")]),
+                    user(["email": .string("fresh@example.org"), "lastname": .string("Fresh")]),
+                ]
+            )
             #expect(upserted[0] == .updated(id: "103"))
             #expect(upserted[1].isCreated)
             let stored = try await harness.users()

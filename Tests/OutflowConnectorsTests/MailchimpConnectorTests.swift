@@ -8,17 +8,21 @@ import Testing
 @Suite("Mailchimp connector")
 struct MailchimpConnectorTests {
     static let list = TestConnectors.mailchimpList
-    static let users = mockUsers(#"""
+    static let users = mockUsers(
+        #"""
         {"users":[
           {"list_id":"a1b2c3d4e5","email_address":"ella.hall@example.org","status":"subscribed","merge_fields":{"FNAME":"Ella"}},
           {"list_id":"a1b2c3d4e5","email_address":"zed@example.org","status":"unsubscribed","merge_fields":{"FNAME":"Zed"}}
         ]}
-        """#)
+        """#
+    )
 
     static func hash(_ email: String) -> String { Digest.hex(Digest.md5(Array(email.lowercased().utf8))) }
 
     func member(_ harness: ConnectorHarness, _ email: String) async throws -> JSONValue? {
-        try await harness.users().first { $0["email_address"].flatMap { if case .string(let s) = $0 { s.lowercased() } else { nil } } == email.lowercased() }
+        try await harness.users().first {
+            $0["email_address"].flatMap { if case .string(let s) = $0 { s.lowercased() } else { nil } } == email.lowercased()
+        }
     }
 
     @Test func capabilities() {
@@ -38,13 +42,21 @@ struct MailchimpConnectorTests {
         let explicit = try connector.settings.resolve(["apiKey": "abc-us6", "listId": "L", "baseURL": "http://127.0.0.1:1"], environment: [:])
         #expect(explicit["baseURL"] == "http://127.0.0.1:1")
         #expect(throws: ApplicationError.self) {
-            _ = try ConnectorClient(connector: connector, settings: ["apiKey": "nodatacentre", "listId": "L"], transport: HTTPClientStub(), environment: [:])
+            _ = try ConnectorClient(
+                connector: connector,
+                settings: ["apiKey": "nodatacentre", "listId": "L"],
+                transport: HTTPClientStub(),
+                environment: [:]
+            )
         }
     }
 
     @Test func lookupIsOneGetPerMemberBySubscriberHash() async throws {
         try await withConnector(.mailchimp, options: Self.users) { (harness) async throws in
-            let found = try await harness.client.lookup(property: "email_address", values: [.string("Ella.Hall@Example.org"), .string("none@example.org")])
+            let found = try await harness.client.lookup(
+                property: "email_address",
+                values: [.string("Ella.Hall@Example.org"), .string("none@example.org")]
+            )
             #expect(found[0].map(\.id) == [Self.hash("ella.hall@example.org")])
             #expect(found[1].isEmpty)
             #expect(try await harness.total() == 2)
@@ -69,13 +81,15 @@ struct MailchimpConnectorTests {
         }
     }
 
-    @Test(arguments: [
-        // (mapped status_if_new, mapped status, setting statusIfNew, expected status of a new member)
-        (nil, nil, nil, "subscribed"),
-        (nil, nil, "pending", "pending"),
-        ("transactional", nil, "pending", "transactional"),
-        (nil, "unsubscribed", "pending", "unsubscribed"),
-    ] as [(String?, String?, String?, String)])
+    @Test(
+        arguments: [
+            // (mapped status_if_new, mapped status, setting statusIfNew, expected status of a new member)
+            (nil, nil, nil, "subscribed"),
+            (nil, nil, "pending", "pending"),
+            ("transactional", nil, "pending", "transactional"),
+            (nil, "unsubscribed", "pending", "unsubscribed"),
+        ] as [(String?, String?, String?, String)]
+    )
     func newMemberStatusRule(statusIfNew: String?, status: String?, setting: String?, expected: String) async throws {
         var settings: JSONObject = ["apiKey": "key-us1", "listId": .string(Self.list)]
         if let setting { settings["statusIfNew"] = .string(setting) }
@@ -91,10 +105,13 @@ struct MailchimpConnectorTests {
 
     @Test func upsertNeverSendsAStatusTheMappingDidNotProduce() async throws {
         try await withConnector(.mailchimp, options: Self.users) { (harness) async throws in
-            let results = await harness.client.upsert(property: "email_address", [
-                user(["email_address": .string("zed@example.org"), "merge_fields.FNAME": .string("Z")]),
-                user(["email_address": .string("brand@example.org")]),
-            ])
+            let results = await harness.client.upsert(
+                property: "email_address",
+                [
+                    user(["email_address": .string("zed@example.org"), "merge_fields.FNAME": .string("Z")]),
+                    user(["email_address": .string("brand@example.org")]),
+                ]
+            )
             #expect(results[0] == .updated(id: Self.hash("zed@example.org")))
             #expect(results[1] == .created(id: Self.hash("brand@example.org")))
             #expect(try await member(harness, "zed@example.org")?["status"] == "unsubscribed")
@@ -131,7 +148,10 @@ struct MailchimpConnectorTests {
                 try await harness.client.test()
                 Issue.record("expected a failure")
             } catch {
-                guard case .missingResource = error else { Issue.record("\(error)"); return }
+                guard case .missingResource = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(error.isSystemic)
             }
         }

@@ -14,20 +14,22 @@ struct TemplateTests {
         return scope
     }()
 
-    @Test(arguments: [
-        ("{{ sha256('') }}", JSONValue.string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")),
-        ("{{ sha256('abc') }}", .string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")),
-        ("{{ md5('') }}", .string("d41d8cd98f00b204e9800998ecf8427e")),
-        ("{{ md5('The quick brown fox jumps over the lazy dog') }}", .string("9e107d9d372bb6826bd81d3542a419d6")),
-        ("{{ base64('outflow:key-us1') }}", .string("b3V0ZmxvdzprZXktdXMx")),
-        ("{{ user.age }}", .number("36")),
-        ("{{ user.merge_fields }}", ["FNAME": "Ada"]),
-        ("{{ index }}", .number("2")),
-        ("item-{{ index }}", .string("item-2")),
-        ("/lists/{{ settings.listId }}/members/{{ id }}", .string("/lists/L1/members/abc")),
-        ("{{ upper(user.merge_fields.FNAME) }}!", .string("ADA!")),
-        ("{{ coalesce(user.status, 'subscribed') }}", .string("subscribed")),
-    ] as [(String, JSONValue)])
+    @Test(
+        arguments: [
+            ("{{ sha256('') }}", JSONValue.string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")),
+            ("{{ sha256('abc') }}", .string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")),
+            ("{{ md5('') }}", .string("d41d8cd98f00b204e9800998ecf8427e")),
+            ("{{ md5('The quick brown fox jumps over the lazy dog') }}", .string("9e107d9d372bb6826bd81d3542a419d6")),
+            ("{{ base64('outflow:key-us1') }}", .string("b3V0ZmxvdzprZXktdXMx")),
+            ("{{ user.age }}", .number("36")),
+            ("{{ user.merge_fields }}", ["FNAME": "Ada"]),
+            ("{{ index }}", .number("2")),
+            ("item-{{ index }}", .string("item-2")),
+            ("/lists/{{ settings.listId }}/members/{{ id }}", .string("/lists/L1/members/abc")),
+            ("{{ upper(user.merge_fields.FNAME) }}!", .string("ADA!")),
+            ("{{ coalesce(user.status, 'subscribed') }}", .string("subscribed")),
+        ] as [(String, JSONValue)]
+    )
     func stringTemplates(source: String, expected: JSONValue) throws {
         let template = try Template.compile(.string(source), path: "t")
         #expect(try template.evaluate(Self.scope) == expected)
@@ -64,8 +66,11 @@ struct TemplateTests {
     @Test func templateFunctionsStayOutOfPipelineMappings() throws {
         #expect(throws: ValidationError.self) {
             _ = try CompiledMapping(
-                [Transformation.MappingEntry(path: "h", expression: "md5(email)")], inSchema: ObjectType(properties: [Property(name: "email", type: .string(StringType()))]),
-                outSchema: ObjectType(properties: [Property(name: "h", type: .string(StringType()))]), matchingOut: nil)
+                [Transformation.MappingEntry(path: "h", expression: "md5(email)")],
+                inSchema: ObjectType(properties: [Property(name: "email", type: .string(StringType()))]),
+                outSchema: ObjectType(properties: [Property(name: "h", type: .string(StringType()))]),
+                matchingOut: nil
+            )
         }
     }
 }

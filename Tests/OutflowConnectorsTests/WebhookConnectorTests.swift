@@ -20,9 +20,12 @@ struct WebhookConnectorTests {
             let deliveries = try await harness.users()
             #expect(deliveries.count == 1)
             #expect(deliveries[0]["body"]?["type"] == "users")
-            guard case .array(let items)? = deliveries[0]["body"]?["users"] else { Issue.record("no users array"); return }
+            guard case .array(let items)? = deliveries[0]["body"]?["users"] else {
+                Issue.record("no users array")
+                return
+            }
             #expect(items.map { $0["user"]?["email"] } == ["a@example.org", "b@example.org"])
-            #expect(items.map { $0["id"] }.compactMap { $0 } .count == 2)
+            #expect(items.map { $0["id"] }.compactMap { $0 }.count == 2)
             #expect(results.map(\.id) == items.map { $0["id"].flatMap { if case .string(let s) = $0 { s } else { nil } } })
         }
     }
@@ -32,14 +35,20 @@ struct WebhookConnectorTests {
         defer { Task { await server.stop() } }
         let http = HTTPClient(configuration: .init(allowHosts: ["127.0.0.1"]))
         let client = try ConnectorClient(
-            connector: TestConnectors.connector("webhook"), settings: ["url": .string(server.origin + "/webhook"), "batchSize": 2], transport: http,
-            environment: [:])
+            connector: TestConnectors.connector("webhook"),
+            settings: ["url": .string(server.origin + "/webhook"), "batchSize": 2],
+            transport: http,
+            environment: [:]
+        )
         #expect(client.capabilities.createBatchSize == 2)
         let results = await client.create((0..<5).map { user(["n": .int(Int64($0))]) })
         #expect(results.count == 5)
         #expect(results.allSatisfy { $0.isCreated })
         let response = try await http.send(HTTPRequest(url: server.origin + "/__mock/users"))
-        guard case .array(let deliveries)? = try JSONParser.parse(bytes: response.body)["users"] else { Issue.record("no deliveries"); return }
+        guard case .array(let deliveries)? = try JSONParser.parse(bytes: response.body)["users"] else {
+            Issue.record("no deliveries")
+            return
+        }
         #expect(deliveries.count == 3)
     }
 
