@@ -1,5 +1,5 @@
 import Foundation
-import OutflowConnectors
+@testable import OutflowConnectors
 import OutflowCore
 import Testing
 
@@ -11,14 +11,12 @@ struct ConnectorFileTests {
     @Test func embeddedFilesMatchTheConnectorsFolder() throws {
         let folder = Self.repository.appendingPathComponent("connectors")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
-        let registry = try ConnectorRegistry.embedded()
-        #expect(registry.sorted.map { $0.name + ".json" } == names, "run connectors/embed.py")
-        for name in names {
-            let onDisk = try Connector.parse(Array(try Data(contentsOf: folder.appendingPathComponent(name))), file: name)
-            let embedded = registry.connector(named: onDisk.name)
-            #expect(embedded?.capabilities == onDisk.capabilities, "\(name) differs from the embedded copy: run connectors/embed.py")
-            #expect(embedded?.settings.names == onDisk.settings.names)
+        #expect(EmbeddedConnectorFiles.files.map(\.name) == names, "run connectors/embed.py")
+        for file in EmbeddedConnectorFiles.files {
+            let onDisk = try String(contentsOf: folder.appendingPathComponent(file.name), encoding: .utf8)
+            #expect(file.text == String(onDisk.trimmingSuffix("\n")), "\(file.name) differs from its embedded copy: run connectors/embed.py")
         }
+        #expect(try ConnectorRegistry.embedded().sorted.map { $0.name + ".json" } == names)
     }
 
     @Test(
@@ -145,5 +143,13 @@ struct ConnectorFileTests {
         #expect(throws: SettingsError(message: "environment variable HS_TOKEN (setting \"accessToken\") is not set")) {
             _ = try hubspot.settings.resolve(["accessToken": "${HS_TOKEN}"], environment: [:])
         }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: Character) -> Substring {
+        var text = self[...]
+        while text.last == suffix { text = text.dropLast() }
+        return text
     }
 }
