@@ -8,6 +8,7 @@ extension ConnectorClient {
         guard let spec = connector.lookups.first(where: { $0.accepts(property) }) else {
             throw .unsupported(connector: connector.name, operation: "look users up by \"\(property)\"")
         }
+        if values.isEmpty { return [] }
         let folded = connector.caseInsensitiveProperties.contains(property)
         let keys = values.map { Self.key($0.json, folded: folded) }
         var found = [[AppUser]](repeating: [], count: values.count)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OutflowConnectors
 import OutflowCore
 import OutflowHTTP
@@ -93,29 +94,83 @@ struct ConnectorFaultTests {
     }
 
     @Test func theClientNeverExceedsTheDeclaredRateLimit() async throws {
+        // Exact, on a manual clock: the time each request reaches the network, against the declared
+        // "4 per 600 ms". A sleep moves the clock at once, so the test waits for nothing.
         var connector = TestConnectors.connector("hubspot")
-        // The client's declared limit is a little stricter than the mock's, so network jitter between
-        // the grant and the arrival cannot make a correctly paced request look early to the mock.
         connector.rateLimit = RateLimitSpec(groups: ["default": RateLimit(4, per: .milliseconds(600))])
+        let server = try await MockServer.start(.hubspot, options: try Self.options("", rateLimit: .off))
+        let clock = ManualClock()
+        let transport = RecordingTransport(inner: HTTPClient(), clock: clock)
+        let client = try ConnectorClient(
+            connector: connector, settings: defaultSettings(.hubspot, origin: server.origin), transport: transport, environment: [:], clock: clock)
+        for n in 0..<10 {
+            _ = await client.create([user(["email": .string("rl\(n)@example.org")])])
+        }
+        await server.stop()
+        let times = transport.times
+        #expect(times.count == 10)
+        for (index, time) in times.enumerated() {
+            let inWindow = times[index...].prefix { $0 < time + 0.6 - 1e-9 }.count
+            #expect(inWindow <= 4, "\(inWindow) requests within 600 ms from t=\(time): \(times)")
+        }
+        // A burst of 10 under 4 per 600 ms takes 600 ms x (ceil(10/4) - 1).
+        #expect(abs((times.last ?? 0) - 1.2) < 1e-6, "\(times)")
+    }
+
+    @Test func theMockNeverRefusesAPacedClient() async throws {
+        // End to end: the mock enforces 4 per rolling 500 ms and answers 429 beyond; the client
+        // declares 2 per 500 ms, a margin wide enough that scheduling delays on a loaded machine
+        // cannot make a paced request look early. A client that ignored its limit would send the 8
+        // requests at once and meet four 429s.
+        var connector = TestConnectors.connector("hubspot")
+        connector.rateLimit = RateLimitSpec(groups: ["default": RateLimit(2, per: .milliseconds(500))])
         connector.retry.policy = .never
-        try await withConnector(
-            .hubspot,
-            connector: connector,
-            options: try Self.options("", rateLimit: .custom(count: 4, window: .milliseconds(500)))
-        ) {
+        try await withConnector(.hubspot, connector: connector, options: try Self.options("", rateLimit: .custom(count: 4, window: .milliseconds(500)))) {
             (harness) async throws in
-            let started = ContinuousClock.now
             await withTaskGroup(of: Void.self) { group in
-                for n in 0..<10 {
+                for n in 0..<8 {
                     group.addTask { _ = await harness.client.create([user(["email": .string("rl\(n)@example.org")])]) }
                 }
             }
-            let elapsed = ContinuousClock.now - started
-            // The mock refuses anything over 4 per rolling 500 ms with a 429; none was needed.
-            #expect(try await harness.count(status: "429") == 0)
-            #expect(try await harness.users().count == 10)
-            // 10 requests at 4 per 500 ms take at least two windows (a loose lower bound only).
-            #expect(elapsed >= .milliseconds(900))
+            let refused = try await harness.count(status: "429")
+            let stored = try await harness.users().count
+            #expect(refused == 0)
+            #expect(stored == 8)
         }
+    }
+}
+
+/// Passes requests to a real client and notes, on the test's clock, when each one went out.
+final class RecordingTransport: HTTPTransport {
+    let inner: HTTPClient
+    let clock: any HTTPClock
+    private let log = Mutex<[Double]>([])
+
+    init(inner: HTTPClient, clock: any HTTPClock) {
+        self.inner = inner
+        self.clock = clock
+    }
+
+    var times: [Double] { log.withLock { $0 } }
+
+    func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        let now = clock.now()
+        log.withLock { $0.append(now) }
+        return try await inner.send(request)
+    }
+}
+
+/// A clock whose time moves only when somebody sleeps: a sleep returns at once with `now` at its deadline.
+final class ManualClock: HTTPClock {
+    private let state = Mutex<Double>(0)
+
+    func now() -> Double { state.withLock { $0 } }
+
+    func unixTime() -> Double { 1_700_000_000 + now() }
+
+    func sleep(until deadline: Double) async throws {
+        try Task.checkCancellation()
+        state.withLock { now in now = max(now, deadline) }
+        await Task.yield()
     }
 }
