@@ -71,6 +71,8 @@ let package = Package(
                 "OutflowFunctions",
                 "OutflowMocks",
                 "OutflowStore",
+                "OutflowHTTP",
+                "OutflowConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
         .testTarget(name: "OutflowStoreTests", dependencies: ["OutflowStore"]),
+        .testTarget(name: "OutflowConnectorsTests", dependencies: ["OutflowConnectors", "OutflowMocks", "OutflowHTTP", "OutflowCore"]),
         .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
     ]
 )

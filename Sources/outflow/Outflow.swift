@@ -17,6 +17,9 @@ struct Outflow: AsyncParsableCommand {
             64 usage error.
             """,
         version: version,
-        subcommands: [ValidateCommand.self, PreviewCommand.self, RunsCommand.self, StateCommand.self, MockCommand.self, FunctionWorkerCommand.self]
+        subcommands: [
+            ValidateCommand.self, PreviewCommand.self, RunsCommand.self, StateCommand.self, MockCommand.self, ConnectorsCommand.self,
+            ConnectionsCommand.self, FunctionWorkerCommand.self,
+        ]
     )
 }
