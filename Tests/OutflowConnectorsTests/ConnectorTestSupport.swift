@@ -93,6 +93,9 @@ func defaultSettings(_ kind: MockKind, origin: String) -> JSONObject {
     case .hubspot: return ["baseURL": .string(origin), "accessToken": "test-token"]
     case .mailchimp: return ["baseURL": .string(origin), "apiKey": "key-us1", "listId": .string(TestConnectors.mailchimpList)]
     case .webhook: return ["url": .string(origin + "/webhook")]
+    case .klaviyo, .brevo, .mailerlite: return ["baseURL": .string(origin), "apiKey": "test-key"]
+    case .intercom: return ["baseURL": .string(origin), "accessToken": "test-token"]
+    case .stripe: return ["baseURL": .string(origin), "secretKey": "sk_test_token"]
     }
 }
 
