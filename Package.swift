@@ -76,6 +76,7 @@ let package = Package(
                 "OutflowFunctions",
                 "OutflowMocks",
                 "OutflowStore",
+                "OutflowHTTP",
                 "OutflowConnectors",
                 "OutflowEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,13 +86,14 @@ let package = Package(
         .testTarget(name: "OutflowSourcesTests", dependencies: ["OutflowSources", "OutflowCore"]),
         .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
         .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
-        .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore"]),
+        .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore", "OutflowMocks"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
         .testTarget(name: "OutflowStoreTests", dependencies: ["OutflowStore"]),
         .testTarget(
             name: "OutflowEngineTests",
-            dependencies: ["OutflowEngine", "OutflowConnectors", "OutflowStore", "OutflowCore", "OutflowWorkspace"]
+            dependencies: ["OutflowEngine", "OutflowConnectors", "OutflowStore", "OutflowCore", "OutflowWorkspace", "OutflowMocks", "OutflowHTTP"]
         ),
+        .testTarget(name: "OutflowConnectorsTests", dependencies: ["OutflowConnectors", "OutflowMocks", "OutflowHTTP", "OutflowCore"]),
         .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
     ]
 )

@@ -42,6 +42,42 @@ public protocol ApplicationClient: Sendable {
 
     /// One harmless request that proves the credentials work (`outflow connections test`).
     func test() async throws(ApplicationError)
+
+    /// `create` with what the connector may need to know about the writer: the pipeline and its
+    /// matching property, from which the webhook connector derives its deterministic `webhook-id`.
+    /// The default ignores the context.
+    func create(_ users: [ValueObject], context: WriteContext) async -> [WriteResult]
+
+    /// `upsert` with the writer's context (see `create(_:context:)`). The default ignores it.
+    func upsert(property: String, _ users: [ValueObject], context: WriteContext) async -> [WriteResult]
+}
+
+extension ApplicationClient {
+    public func create(_ users: [ValueObject], context: WriteContext) async -> [WriteResult] {
+        await create(users)
+    }
+
+    public func upsert(property: String, _ users: [ValueObject], context: WriteContext) async -> [WriteResult] {
+        await upsert(property: property, users)
+    }
+}
+
+/// Who is writing, for connectors whose requests carry ids derived from it (DESIGN 9b: the webhook's
+/// `webhook-id` is deterministic from the pipeline, the matching value and the payload hash).
+///
+/// ```swift
+/// let results = await client.create(users, context: WriteContext(pipelineID: pipeline.id, matchingProperty: pipeline.matching.out))
+/// ```
+public struct WriteContext: Sendable, Hashable {
+    /// The pipeline whose run sends the users.
+    public var pipelineID: Int64?
+    /// The user-schema path of `matching.out` (`email`); its value in each user goes into the item's id.
+    public var matchingProperty: String?
+
+    public init(pipelineID: Int64? = nil, matchingProperty: String? = nil) {
+        self.pipelineID = pipelineID
+        self.matchingProperty = matchingProperty
+    }
 }
 
 /// What the engine plans with.

@@ -33,7 +33,8 @@ public struct WorkspaceFile: Sendable {
     }
 
     /// Reads, parses and validates the workspace file at `path` (JSON, or YAML by extension).
-    public static func load(path: String) throws(WorkspaceFileError) -> WorkspaceFile {
+    /// `connectorNames` are the connectors a connection may name (nil: `Connection.knownConnectors`).
+    public static func load(path: String, connectorNames: Set<String>? = nil) throws(WorkspaceFileError) -> WorkspaceFile {
         let url = URL(fileURLWithPath: path)
         let data: Data
         do {
@@ -61,7 +62,7 @@ public struct WorkspaceFile: Sendable {
         }
         let workspace: Workspace
         do {
-            workspace = try Workspace.decode(json)
+            workspace = try Workspace.decode(json, connectorNames: connectorNames)
         } catch {
             throw WorkspaceFileError(file: path, diagnostics: error.diagnostics)
         }

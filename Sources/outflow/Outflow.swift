@@ -19,7 +19,7 @@ struct Outflow: AsyncParsableCommand {
         version: version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, PreviewCommand.self, RunsCommand.self, StateCommand.self, MockCommand.self,
-            FunctionWorkerCommand.self,
+            ConnectorsCommand.self, ConnectionsCommand.self, FunctionWorkerCommand.self,
         ]
     )
 }

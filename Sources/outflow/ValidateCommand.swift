@@ -1,4 +1,5 @@
 import ArgumentParser
+import OutflowConnectors
 import OutflowCore
 import OutflowFunctions
 import OutflowSources
@@ -15,7 +16,9 @@ struct ValidateCommand: AsyncParsableCommand {
             `${NAME}` settings have their environment variables. Transformation functions are \
             compiled, so a syntax error or a missing transform(user) is reported with the \
             interpreter's message and line; nothing is called. Every problem is printed on stderr, \
-            one per line, as FILE: JSON-PATH: MESSAGE.
+            one per line, as FILE: JSON-PATH: MESSAGE. Connection settings are checked against             their connector's settings (unknown keys with a suggestion, missing required ones).
+
+            --remote also reads each connection's live user properties (starting the bundled mock             for "mock" connections) and checks every pipeline's outSchema and matching.out against             them.
 
             Exit codes: 0 valid; 1 invalid (or unreadable).
             """
@@ -24,13 +27,23 @@ struct ValidateCommand: AsyncParsableCommand {
     @Argument(help: "The workspace file. Default: ./outflow.json, then ./outflow.yaml, ./outflow.yml.")
     var workspace: String?
 
+    @Flag(name: .long, help: "Also check each pipeline's outSchema against its application's live user properties.")
+    var remote = false
+
+    @OptionGroup var connectors: ConnectorsOption
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let file = try loadWorkspace(workspace)
+        let (file, registry) = try loadWorkspaceAndConnectors(workspace, connectors: connectors.connectors)
         var problems = WorkspaceChecks.environmentAndFiles(file)
         if problems.isEmpty { problems += Self.checkProfileHeader(file) }
         problems += Self.compileFunctions(file)
+        problems += registry.validate(file.workspace.connections, file: file.path)
+        if remote, problems.isEmpty {
+            let clients = ConnectionClients(file: file, registry: registry)
+            problems += await RemoteSchemaCheck.problems(clients)
+            await clients.stop()
+        }
         for diagnostic in problems { printError(diagnostic.description) }
         if !problems.isEmpty { throw ExitCode(1) }
         let pipelines = file.workspace.pipelines.count

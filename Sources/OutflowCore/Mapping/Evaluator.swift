@@ -1,3 +1,5 @@
+import Foundation
+
 /// A profile as the evaluator reads it: the value of a top-level property by slot.
 protocol MappingRow {
     func value(slot: Int, name: String) -> Value?
@@ -151,6 +153,14 @@ enum Evaluator {
             case .trim: return .string(trim(text, leading: true, trailing: true))
             case .ltrim: return .string(trim(text, leading: true, trailing: false))
             default: return .string(trim(text, leading: false, trailing: true))
+            }
+        case .md5, .sha256, .base64:
+            guard let value = try evaluate(arguments[0], row), !value.isNull, value != .json(.null) else { return .null }
+            let bytes = Array(try Conversion.string(value).utf8)
+            switch function {
+            case .md5: return .string(Digest.hex(Digest.md5(bytes)))
+            case .sha256: return .string(Digest.hex(Digest.sha256(bytes)))
+            default: return .string(Data(bytes).base64EncodedString())
             }
         case .substring:
             guard let value = try evaluate(arguments[0], row), !value.isNull, value != .json(.null),

@@ -1,17 +1,28 @@
-/// The 18 functions of mapping expressions (DESIGN section 7), their arity and their argument
-/// rules. Evaluation lives in ``Evaluator``; typing in ``TypeChecker``.
+/// The 18 functions of mapping expressions (DESIGN section 7), plus the three that only connector
+/// templates may call (`md5`, `sha256`, `base64`, DESIGN 9b), their arity and their argument rules.
+/// Evaluation lives in ``Evaluator``; typing in ``TypeChecker``.
 enum MappingFunction: String, CaseIterable, Hashable, Sendable {
     case and, or, not, eq, ne
     case `if`
     case coalesce, array, map
     case jsonParse = "json_parse"
     case len, lower, upper, initcap, trim, ltrim, rtrim, substring
+    case md5, sha256, base64
+
+    /// Functions of connector templates only: a pipeline's mapping stays Krenalis-compatible, so
+    /// the parser refuses them there.
+    var isTemplateOnly: Bool {
+        switch self {
+        case .md5, .sha256, .base64: return true
+        default: return false
+        }
+    }
 
     /// The fewest and most arguments the function takes (nil: no limit).
     var arity: (minimum: Int, maximum: Int?) {
         switch self {
         case .and, .or: return (2, nil)
-        case .not, .jsonParse, .len, .lower, .upper, .initcap, .trim, .ltrim, .rtrim: return (1, 1)
+        case .not, .jsonParse, .len, .lower, .upper, .initcap, .trim, .ltrim, .rtrim, .md5, .sha256, .base64: return (1, 1)
         case .eq, .ne: return (2, 2)
         case .if, .substring: return (2, 3)
         case .coalesce: return (1, nil)

@@ -13,12 +13,15 @@ struct Parser {
     private let tokens: [Token]
     private var position = 0
     private var depth = 0
+    /// Whether the template-only functions (`md5`, `sha256`, `base64`) may be called.
+    private var templateFunctions = false
 
     static let maximumDepth = 64
 
     /// Parses `source`, or throws the first problem with its column.
-    static func parse(_ source: String) throws(MappingSyntaxError) -> Expression {
+    static func parse(_ source: String, templateFunctions: Bool = false) throws(MappingSyntaxError) -> Expression {
         var parser = Parser(source: source, tokens: try Lexer.tokens(source))
+        parser.templateFunctions = templateFunctions
         guard parser.current.kind != .end else {
             throw MappingSyntaxError(expression: source, column: 1, message: "the expression is empty")
         }
@@ -133,8 +136,9 @@ struct Parser {
     }
 
     private mutating func call(_ name: String, column: Int) throws(MappingSyntaxError) -> Expression {
-        guard MappingFunction(rawValue: name) != nil else {
-            let hint = Suggestion.hint(for: name, in: MappingFunction.allCases.map(\.rawValue))
+        guard let function = MappingFunction(rawValue: name), templateFunctions || !function.isTemplateOnly else {
+            let known = MappingFunction.allCases.filter { templateFunctions || !$0.isTemplateOnly }
+            let hint = Suggestion.hint(for: name, in: known.map(\.rawValue))
             throw fail(column, "unknown function \"\(name)\"\(hint)")
         }
         depth += 1

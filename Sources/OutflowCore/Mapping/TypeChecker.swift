@@ -170,7 +170,7 @@ struct TypeChecker {
             return (.call(function, nodes, types: types), .json)
         case .len:
             return (.call(function, nodes, types: types), .int(IntType(bitSize: 32)))
-        case .lower, .upper, .initcap, .trim, .ltrim, .rtrim:
+        case .lower, .upper, .initcap, .trim, .ltrim, .rtrim, .md5, .sha256, .base64:
             try require(0, "a string", TypeChecker.isText)
             return (.call(function, nodes, types: types), .string(StringType()))
         case .substring:

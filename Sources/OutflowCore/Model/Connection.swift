@@ -10,9 +10,9 @@ public struct Connection: Hashable, Sendable {
     /// Present when the engine must start the bundled mock of the connector for this connection.
     public var mock: MockSettings?
 
-    /// The applications Outflow has (or is building) a connector for, DESIGN section 9b. Until the
-    /// connector files of `connectors/` are loaded by `OutflowConnectors`, validation checks names
-    /// against this list so that a misspelt connector is caught before anything runs.
+    /// The applications Outflow has (or is building) a connector for, DESIGN section 9b: the names
+    /// `Workspace.decode` accepts when its caller gives no list. The command line passes the names of
+    /// `OutflowConnectors`' registry instead (embedded files, `connectors/` folders, planned ones).
     public static let knownConnectors = ["brevo", "hubspot", "intercom", "klaviyo", "mailchimp", "mailerlite", "stripe", "webhook"]
 
     public init(id: Int64, name: String, connector: String, settings: JSONObject = JSONObject(), mock: MockSettings? = nil) {

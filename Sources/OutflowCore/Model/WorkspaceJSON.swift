@@ -1,14 +1,17 @@
 /// Decoding and validating a whole workspace document (DESIGN section 4).
 extension Workspace {
     /// Decodes and validates `json`. Every problem found is reported at once, by JSON path.
-    public static func decode(_ json: JSONValue) throws(ValidationError) -> Workspace {
+    ///
+    /// - Parameter connectorNames: the connector names a connection may use (the connector
+    ///   registry's, which Core cannot see); nil checks against ``Connection/knownConnectors``.
+    public static func decode(_ json: JSONValue, connectorNames: Set<String>? = nil) throws(ValidationError) -> Workspace {
         var issues: [Diagnostic] = []
-        let workspace = decode(json, issues: &issues)
+        let workspace = decode(json, connectorNames: connectorNames.map { $0.sorted() } ?? Connection.knownConnectors, issues: &issues)
         guard issues.isEmpty, let workspace else { throw ValidationError(issues) }
         return workspace
     }
 
-    static func decode(_ json: JSONValue, issues: inout [Diagnostic]) -> Workspace? {
+    static func decode(_ json: JSONValue, connectorNames: [String] = Connection.knownConnectors, issues: inout [Diagnostic]) -> Workspace? {
         guard let object = JSONFields.object(json, path: "", issues: &issues) else { return nil }
         var fields = JSONFields(object, path: "")
         let name = fields.string("name", required: true)
@@ -16,7 +19,7 @@ extension Workspace {
         let warehouse = fields.objectMember("warehouse", required: true).flatMap { Warehouse.decode($0, issues: &issues) }
         var connections: [Connection] = []
         for (index, item) in (fields.array("connections") ?? []).enumerated() {
-            if let connection = Connection.decode(item, path: "connections[\(index)]", issues: &issues) {
+            if let connection = Connection.decode(item, path: "connections[\(index)]", connectorNames: connectorNames, issues: &issues) {
                 if connections.contains(where: { $0.id == connection.id }) {
                     issues.append(Diagnostic(path: "connections[\(index)].id", message: "id \(connection.id) is used by another connection"))
                 }
@@ -115,7 +118,7 @@ extension ProfileSource {
 }
 
 extension Connection {
-    static func decode(_ json: JSONValue, path: String, issues: inout [Diagnostic]) -> Connection? {
+    static func decode(_ json: JSONValue, path: String, connectorNames: [String] = Connection.knownConnectors, issues: inout [Diagnostic]) -> Connection? {
         guard let object = JSONFields.object(json, path: path, issues: &issues) else { return nil }
         var fields = JSONFields(object, path: path)
         defer { issues += fields.issues }
@@ -139,11 +142,11 @@ extension Connection {
         }
         fields.rejectUnknown()
         if let name, name.isEmpty { fields.issues.append(Diagnostic(path: fields.memberPath("name"), message: "must not be empty")) }
-        if let connector, !Connection.knownConnectors.contains(connector) {
+        if let connector, !connectorNames.contains(connector) {
             fields.issues.append(
                 Diagnostic(
                     path: fields.memberPath("connector"),
-                    message: "connector \"\(connector)\" does not exist" + Suggestion.hint(for: connector, in: Connection.knownConnectors)))
+                    message: "connector \"\(connector)\" does not exist" + Suggestion.hint(for: connector, in: connectorNames)))
         }
         guard let id, let name, let connector else { return nil }
         return Connection(id: id, name: name, connector: connector, settings: settings, mock: mock)

@@ -51,3 +51,10 @@ public struct OrderedMembers<Element: Hashable & Sendable>: Hashable, Sendable {
         }
     }
 }
+
+extension OrderedMembers: ExpressibleByDictionaryLiteral {
+    /// `["email": "a@b.c", "age": 42]` as members in the written order (tests and settings built in code).
+    public init(dictionaryLiteral elements: (String, Element)...) {
+        self.init(elements.map { (key: $0.0, value: $0.1) })
+    }
+}

@@ -1,0 +1,95 @@
+import OutflowCore
+import OutflowHTTP
+
+/// One request of a connector file: method, path (after `settings.baseURL`), query, body, the
+/// rate-limit group it counts against, and whether it may be repeated safely.
+///
+/// ```json
+/// {"method": "POST", "path": "/crm/v3/objects/contacts/search", "group": "search",
+///  "body": {"filterGroups": [{"filters": [{"propertyName": "{{ property }}", "operator": "IN", "values": "{{ values }}"}]}]}}
+/// ```
+public struct RequestSpec: Sendable {
+    public var method: HTTPMethod
+    public var path: Template
+    /// The path as the file writes it (for messages and `outflow connectors show`).
+    public var pathSource: String = ""
+    public var query: [(name: String, value: Template)]
+    public var body: Template?
+    public var group: String
+    /// Whether sending it twice has the effect of sending it once (default: by method; a batch upsert is).
+    public var idempotent: Bool?
+
+    static func decode(_ json: JSONValue, path: String, issues: inout [Diagnostic]) -> RequestSpec? {
+        guard let object = JSONFields.object(json, path: path, issues: &issues) else { return nil }
+        var fields = JSONFields(object, path: path)
+        defer { issues += fields.issues }
+        let method = fields.string("method") ?? "GET"
+        if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) {
+            fields.issues.append(
+                Diagnostic(path: fields.memberPath("method"), message: "expected GET, POST, PUT, PATCH or DELETE, found \"\(method)\"")
+            )
+        }
+        let target = fields.template("path", required: true)
+        if let target, case .literal(.string(let text)) = target, !text.isEmpty, !text.hasPrefix("/") {
+            fields.issues.append(
+                Diagnostic(
+                    path: fields.memberPath("path"),
+                    message: "expected a path starting with \"/\" (or \"\" for baseURL itself), found \"\(text)\""
+                )
+            )
+        }
+        var query: [(name: String, value: Template)] = []
+        if let object = fields.objectMember("query") {
+            for member in object.members {
+                query.append(
+                    (
+                        name: member.key,
+                        value: Template.compile(member.value, path: JSONPath.member(fields.memberPath("query"), member.key), issues: &fields.issues)
+                    )
+                )
+            }
+        }
+        var spec = RequestSpec(
+            method: HTTPMethod(rawValue: method),
+            path: target ?? .literal(.string("/")),
+            query: query,
+            body: fields.template("body"),
+            group: fields.string("group") ?? "default",
+            idempotent: fields.bool("idempotent")
+        )
+        if case .string(let text)? = object["path"] { spec.pathSource = text }
+        fields.rejectUnknown()
+        return spec
+    }
+
+    /// The URL for `scope`: base URL, the evaluated path, and the query (values percent-encoded).
+    func url(baseURL: String, scope: TemplateScope) throws(TemplateError) -> String {
+        var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        guard let target = try path.string(scope) else {
+            throw TemplateError(expression: pathSource, message: "the path reads a value that is missing")
+        }
+        url += target
+        var pairs: [String] = []
+        for item in query {
+            guard let value = try item.value.string(scope) else { continue }
+            pairs.append(Self.encode(item.name) + "=" + Self.encode(value))
+        }
+        if !pairs.isEmpty { url += (url.contains("?") ? "&" : "?") + pairs.joined(separator: "&") }
+        return url
+    }
+
+    /// RFC 3986 unreserved characters stay; everything else is percent-encoded.
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0x0f, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+}

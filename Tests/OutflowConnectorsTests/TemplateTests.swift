@@ -1,0 +1,80 @@
+import Foundation
+import OutflowConnectors
+import OutflowCore
+import Testing
+
+/// Connector templates: the mapping language inside JSON strings, with md5, sha256 and base64.
+@Suite("Connector templates")
+struct TemplateTests {
+    static let scope: TemplateScope = {
+        var scope = TemplateScope(settings: ["listId": "L1", "size": 3])
+        scope.user = ["email": "Ada@Example.org", "age": 36, "merge_fields": ["FNAME": "Ada"]]
+        scope.index = .number("2")
+        scope.id = "abc"
+        return scope
+    }()
+
+    @Test(
+        arguments: [
+            ("{{ sha256('') }}", JSONValue.string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")),
+            ("{{ sha256('abc') }}", .string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")),
+            ("{{ md5('') }}", .string("d41d8cd98f00b204e9800998ecf8427e")),
+            ("{{ md5('The quick brown fox jumps over the lazy dog') }}", .string("9e107d9d372bb6826bd81d3542a419d6")),
+            ("{{ base64('outflow:key-us1') }}", .string("b3V0ZmxvdzprZXktdXMx")),
+            ("{{ user.age }}", .number("36")),
+            ("{{ user.merge_fields }}", ["FNAME": "Ada"]),
+            ("{{ index }}", .number("2")),
+            ("item-{{ index }}", .string("item-2")),
+            ("/lists/{{ settings.listId }}/members/{{ id }}", .string("/lists/L1/members/abc")),
+            ("{{ upper(user.merge_fields.FNAME) }}!", .string("ADA!")),
+            ("{{ coalesce(user.status, 'subscribed') }}", .string("subscribed")),
+        ] as [(String, JSONValue)]
+    )
+    func stringTemplates(source: String, expected: JSONValue) throws {
+        let template = try Template.compile(.string(source), path: "t")
+        #expect(try template.evaluate(Self.scope) == expected)
+    }
+
+    @Test func subscriberHashIsMd5OfTheLowerCasedEmail() throws {
+        let hash = try Template.compile("{{ md5(lower(user.email)) }}", path: "t").evaluate(Self.scope)
+        let direct = try Template.compile("{{ md5('ada@example.org') }}", path: "t").evaluate(Self.scope)
+        #expect(hash == direct)
+        #expect(hash?.stringLength == 32)
+    }
+
+    @Test func aMemberThatReadsAMissingValueIsLeftOut() throws {
+        let template = try Template.compile(["status": "{{ user.status }}", "email": "{{ user.email }}", "fixed": 1], path: "item")
+        #expect(try template.evaluate(Self.scope) == ["email": "Ada@Example.org", "fixed": 1])
+    }
+
+    @Test(arguments: [
+        ("{{ md5(user.email", "without a closing"),
+        ("{{ nosuch(user.email) }}", "unknown function"),
+        ("{{ profile.email }}", "not a name in scope"),
+        ("{{ md5(user.email, 2) }}", "takes 1 argument"),
+    ])
+    func brokenTemplatesAreReportedAtTheirPath(source: String, message: String) {
+        do {
+            _ = try Template.compile(["item": ["x": .string(source)]], path: "create")
+            Issue.record("expected an error for \(source)")
+        } catch {
+            #expect(error.diagnostics.first?.path == "create.item.x")
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
+    @Test func templateFunctionsStayOutOfPipelineMappings() throws {
+        #expect(throws: ValidationError.self) {
+            _ = try CompiledMapping(
+                [Transformation.MappingEntry(path: "h", expression: "md5(email)")],
+                inSchema: ObjectType(properties: [Property(name: "email", type: .string(StringType()))]),
+                outSchema: ObjectType(properties: [Property(name: "h", type: .string(StringType()))]),
+                matchingOut: nil
+            )
+        }
+    }
+}
+
+extension JSONValue {
+    var stringLength: Int? { if case .string(let s) = self { s.count } else { nil } }
+}
