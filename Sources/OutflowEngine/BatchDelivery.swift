@@ -41,6 +41,8 @@ struct BatchDelivery: Sendable {
     let matching: MatchingRule
     let route: Route
     let dryRun: Bool
+    /// Who writes: the webhook connector derives its deterministic `webhook-id` from it.
+    let context: WriteContext
 
     func deliver(_ work: WorkBatch) async -> Outcome {
         var ledger = BatchLedger(run: run, settled: work)
@@ -121,7 +123,7 @@ struct BatchDelivery: Sendable {
         ledger.attempted += sendable.count
         let property = matching.outName
         let results = await write(sendable, batchSize: client.capabilities.upsertBatchSize) { users in
-            await client.upsert(property: property, users)
+            await client.upsert(property: property, users, context: context)
         }
         for (item, result) in zip(sendable, results) { settle(item, result, &ledger) }
     }
@@ -143,9 +145,9 @@ struct BatchDelivery: Sendable {
         let property = matching.outName
         let results: [WriteResult]
         if capabilities.upsertProperties.contains(property) {
-            results = await write(sendable, batchSize: capabilities.upsertBatchSize) { await client.upsert(property: property, $0) }
+            results = await write(sendable, batchSize: capabilities.upsertBatchSize) { await client.upsert(property: property, $0, context: context) }
         } else {
-            results = await write(sendable, batchSize: capabilities.createBatchSize) { await client.create($0) }
+            results = await write(sendable, batchSize: capabilities.createBatchSize) { await client.create($0, context: context) }
         }
         for (item, result) in zip(sendable, results) {
             switch result {
@@ -164,7 +166,7 @@ struct BatchDelivery: Sendable {
     private func create(_ items: [PendingProfile], _ ledger: inout BatchLedger) async -> String? {
         guard !items.isEmpty else { return nil }
         let batchSize = client.capabilities.createBatchSize
-        let first = await send(items, batchSize: batchSize) { await client.create($0) }
+        let first = await send(items, batchSize: batchSize) { await client.create($0, context: context) }
         var unknown: [(item: PendingProfile, reason: String)] = []
         for (item, result) in zip(items, first) {
             if case .outcomeUnknown(let reason) = result {
@@ -192,7 +194,7 @@ struct BatchDelivery: Sendable {
                 ledger.confirm(item, created: true, ids: ids, record: true)
             }
         }
-        let second = await send(retry, batchSize: batchSize) { await client.create($0) }
+        let second = await send(retry, batchSize: batchSize) { await client.create($0, context: context) }
         for (item, result) in zip(retry, second) { settle(item, result, &ledger) }
         return nil
     }

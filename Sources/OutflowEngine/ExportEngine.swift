@@ -144,7 +144,8 @@ public struct ExportEngine: Sendable {
         let delivery = BatchDelivery(
             client: client, store: store, run: run, pipeline: pipelineID,
             planner: ExportPlanner(mode: pipeline.exportMode, updateOnDuplicates: pipeline.updateOnDuplicates, matchingProperty: pipeline.matching.out),
-            required: RequiredProperties(outSchema: pipeline.outSchema), matching: matching, route: route, dryRun: options.dryRun)
+            required: RequiredProperties(outSchema: pipeline.outSchema), matching: matching, route: route, dryRun: options.dryRun,
+            context: WriteContext(pipelineID: pipelineID, matchingProperty: pipeline.matching.out))
         let maxInFlight = max(1, options.maxInFlight)
         let maxFailures = max(1, options.maxConsecutiveBatchFailures)
 

@@ -1,4 +1,5 @@
 import Foundation
+import OutflowConnectors
 import OutflowCore
 import OutflowMocks
 import OutflowStore
@@ -57,36 +58,14 @@ actor MockConnections {
         }
     }
 
-    /// `connection` pointed at its mock (started on first use): `baseURL` is the mock's origin
-    /// (the webhook's `url` its receiving path), and the credentials the workspace leaves out get
-    /// placeholders, since a mock accepts any non-empty credential.
-    func pointed(_ connection: Connection) async throws(MockStartError) -> Connection {
-        let origin = try await origin(for: connection)
+    /// `connection` pointed at its mock (started on first use), as the connector's `mock.settings`
+    /// says: `baseURL` (the webhook's `url`) at the mock's origin, placeholder credentials where the
+    /// workspace gives none.
+    func pointed(_ connection: Connection, connector: Connector) async throws(MockStartError) -> Connection {
         var pointed = connection
-        if connection.connector == "webhook" {
-            let url = JSONValue.string(origin + "/webhook")
-            pointed.settings["url"] = url
-            pointed.settings["baseURL"] = url
-        } else {
-            pointed.settings["baseURL"] = .string(origin)
-        }
-        for (name, value) in Self.placeholders[connection.connector] ?? [] where pointed.settings[name] == nil {
-            pointed.settings[name] = .string(value)
-        }
+        pointed.settings = connector.settingsForMock(connection.settings, origin: try await origin(for: connection))
         return pointed
     }
-
-    /// Credentials and ids a connection to a bundled mock may leave out. `a1b2c3d4e5` is the
-    /// Mailchimp mock's default list.
-    private static let placeholders: [String: [(String, String)]] = [
-        "hubspot": [("accessToken", "mock-token")],
-        "mailchimp": [("apiKey", "mock-key-us1"), ("listId", "a1b2c3d4e5")],
-        "klaviyo": [("apiKey", "mock-key")],
-        "brevo": [("apiKey", "mock-key")],
-        "intercom": [("accessToken", "mock-token")],
-        "mailerlite": [("apiKey", "mock-key")],
-        "stripe": [("secretKey", "sk_test_mock")],
-    ]
 
     /// The in-memory state store of the connection's runs.
     func store(for connection: Connection) throws(StoreError) -> StateStore {

@@ -56,6 +56,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one compact JSON line per pipeline run on stdout, and nothing else.")
     var json = false
 
+    @OptionGroup var connectors: ConnectorsOption
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -76,13 +78,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let file = try loadWorkspace(workspace)
+        let (file, registry) = try loadWorkspaceAndConnectors(workspace, connectors: connectors.connectors)
         let selected = try pipelines(of: file)
         var options = ExportOptions()
         options.dryRun = dryRun
         options.full = full
         options.window = try window()
-        let runner = WorkspaceRun(file: file, stateOverride: state, options: options, json: json, factory: ConnectorClients())
+        let runner = WorkspaceRun(file: file, stateOverride: state, options: options, json: json, factory: ConnectorClients(registry: registry), registry: registry)
         let status = await runner.run(selected)
         if status != 0 { throw ExitCode(status) }
     }

@@ -10,8 +10,9 @@ import OutflowWorkspace
 /// exit status of DESIGN section 11.
 ///
 /// ```swift
+/// let clients = ConnectorClients(registry: registry)
 /// let status = await WorkspaceRun(file: file, stateOverride: nil, options: ExportOptions(), json: false,
-///                                 factory: ConnectorClients()).run(pipelines)   // 0, 1, 2 or 130
+///                                 factory: clients, registry: registry).run(pipelines)   // 0, 1, 2 or 130
 /// ```
 struct WorkspaceRun {
     let file: WorkspaceFile
@@ -19,6 +20,8 @@ struct WorkspaceRun {
     let options: ExportOptions
     let json: Bool
     let factory: any ApplicationClientFactory
+    /// The connectors of mock connections, whose `mock.settings` point a connection at its mock.
+    let registry: ConnectorRegistry
 
     func run(_ pipelines: [Pipeline]) async -> Int32 {
         let interrupt = InterruptSignal.watch()
@@ -61,7 +64,7 @@ struct WorkspaceRun {
         }
         let store: StateStore
         if connection.mock != nil {
-            connection = try await mocks.pointed(connection)
+            connection = try await mocks.pointed(connection, connector: try registry.require(connection.connector))
             store = try await mocks.store(for: connection)
         } else if let opened = fileStore {
             store = opened
