@@ -23,12 +23,14 @@ struct EngineHarness {
     ///   - nameRequired: marks outSchema's `name` createRequired.
     init(
         profiles: [[String: Any]], mode: String = "CreateOrUpdate", updateOnDuplicates: Bool = false, matching: String = "email",
-        filter: String = "null", nameRequired: Bool = false
+        filter: String = "null", nameRequired: Bool = false, nameProperty: String = "name"
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("outflow-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try StateStore(inMemory: ())
-        workspace = try Self.workspace(mode: mode, updateOnDuplicates: updateOnDuplicates, matching: matching, filter: filter, nameRequired: nameRequired)
+        workspace = try Self.workspace(
+            mode: mode, updateOnDuplicates: updateOnDuplicates, matching: matching, filter: filter, nameRequired: nameRequired,
+            nameProperty: nameProperty)
         try write(profiles)
     }
 
@@ -59,7 +61,10 @@ struct EngineHarness {
         try store.exportState(pipeline: pipeline.id ?? 0, matchingValues: keys)
     }
 
-    private static func workspace(mode: String, updateOnDuplicates: Bool, matching: String, filter: String, nameRequired: Bool) throws -> Workspace {
+    /// - Parameter nameProperty: the out property the profile's `name` maps to (HubSpot calls it `firstname`).
+    private static func workspace(
+        mode: String, updateOnDuplicates: Bool, matching: String, filter: String, nameRequired: Bool, nameProperty: String
+    ) throws -> Workspace {
         let other = matching == "email" ? "phone" : "email"
         let text = """
             {
@@ -77,7 +82,7 @@ struct EngineHarness {
                 "id": 7, "name": "Test", "connection": 1, "target": "User", "enabled": true, "filter": \(filter),
                 "matching": {"in": "\(matching)", "out": "\(matching)"},
                 "exportMode": "\(mode)", "updateOnDuplicates": \(updateOnDuplicates),
-                "transformation": {"mapping": {"name": "name", "\(other)": "\(other)"}},
+                "transformation": {"mapping": {"\(nameProperty)": "name", "\(other)": "\(other)"}},
                 "inSchema": {"kind": "object", "properties": [
                   {"name": "email", "type": {"kind": "string"}, "nullable": true, "readOptional": true},
                   {"name": "phone", "type": {"kind": "string"}, "nullable": true, "readOptional": true},
@@ -86,7 +91,7 @@ struct EngineHarness {
                 "outSchema": {"kind": "object", "properties": [
                   {"name": "email", "type": {"kind": "string"}, "nullable": true},
                   {"name": "phone", "type": {"kind": "string"}, "nullable": true},
-                  {"name": "name", "type": {"kind": "string"}, "nullable": true, "createRequired": \(nameRequired)}
+                  {"name": "\(nameProperty)", "type": {"kind": "string"}, "nullable": true, "createRequired": \(nameRequired)}
                 ]}
               }]
             }

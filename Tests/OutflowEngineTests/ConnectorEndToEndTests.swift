@@ -1,0 +1,101 @@
+import Foundation
+import OutflowConnectors
+import OutflowCore
+import OutflowEngine
+import OutflowStore
+import OutflowWorkspace
+import Testing
+
+/// The engine through the real HubSpot connector against the HubSpot mock: the same code path
+/// `outflow run` takes, minus the command line.
+@Suite struct ConnectorEndToEndTests {
+    static let appUsers: [[String: String]] = ExportModeTests.appUsers
+
+    /// The rows of ``ExportModeTests`` again, through HTTP: email is matched by batch read (and
+    /// upserted under CreateOrUpdate), phone by search, where two contacts share `+200`.
+    @Test(arguments: ExportModeTests.rows)
+    func modeDuplicatesAndMatchingProperty(_ row: ExportModeTests.Row) async throws {
+        // Matching by phone, the mapping writes email: the profiles carry none, or updating both contacts
+        // sharing +200 would give them one email, which HubSpot refuses (emails are unique there).
+        let profiles = ExportModeTests.profiles.map { profile in
+            row.matching == "phone" ? profile.filter { $0.key != "email" } : profile
+        }
+        let harness = try EngineHarness(
+            profiles: profiles, mode: row.mode, updateOnDuplicates: row.updateOnDuplicates, matching: row.matching,
+            nameProperty: "firstname")
+        try await HubSpotMockHarness.with(users: Self.appUsers) { hubspot in
+            let report = try await harness.run(hubspot.client)
+            #expect(report.run.status == .finished, "\(report.run.error ?? "")")
+            #expect(report.run.counts == row.counts, "\(report.errors.map(\.message))")
+            #expect(try await hubspot.contacts().count == row.users)
+            if row.counts.failed > 0 {
+                #expect(report.errors.map(\.message) == ["duplicates found for the matching property «phone» in the app users"])
+            }
+            if row.counts.created > 0 {
+                let key = row.matching == "email" ? "new@x.com" : "+300"
+                let created = try await hubspot.contacts().filter { $0[row.matching] == .string(key) }
+                #expect(created.count == 1)
+                #expect(created.first?["firstname"] == .string("New"))
+            }
+        }
+    }
+
+    @Test func aRerunWithNoChangeWritesNothing() async throws {
+        let profiles: [[String: Any]] = (1...250).map { ["id": $0, "email": "p\($0)@x.com", "name": "P\($0)"] }
+        let harness = try EngineHarness(profiles: profiles, nameProperty: "firstname")
+        try await HubSpotMockHarness.with { hubspot in
+            let first = try await harness.run(hubspot.client)
+            #expect(first.run.counts == RunCounts(read: 250, created: 250))
+            // The upsert shortcut: 3 requests for 250 profiles, no lookup.
+            #expect(try await hubspot.writes() == 3)
+            #expect(try await hubspot.requests(to: ["batch/read", "search"]) == 0)
+            let second = try await harness.run(hubspot.client)
+            #expect(second.run.counts == RunCounts(read: 250, unchanged: 250))
+            #expect(try await hubspot.writes() == 3)
+            let full = try await harness.run(hubspot.client, full: true)
+            #expect(full.run.counts == RunCounts(read: 250, updated: 250))
+            #expect(try await hubspot.contacts().count == 250)
+        }
+    }
+
+    @Test func theDemoUnderInjectedFaultsEndsWithExactlyTheExpectedContacts() async throws {
+        let file = try WorkspaceFile.load(path: Self.fixture("workspaces/demo.json"))
+        let pipeline = try #require(file.workspace.pipeline("101"))
+        // The reference: a run with no fault.
+        var expected: [String] = []
+        try await HubSpotMockHarness.with(usersFile: Self.fixture("apps/hubspot-users.json")) { hubspot in
+            let report = try await Self.engine(file, pipeline, hubspot.client, StateStore(inMemory: ())).run()
+            #expect(report.run.counts == RunCounts(read: 1200, created: 1150, updated: 30, failed: 20))
+            expected = try await hubspot.emails()
+        }
+        #expect(expected.count == Set(expected).count)
+
+        let faults = "429=0.1,500=0.05,502=0.05,drop=0.03,drop-after-apply=0.05"
+        try await HubSpotMockHarness.with(usersFile: Self.fixture("apps/hubspot-users.json"), faults: faults) { hubspot in
+            let store = try StateStore(inMemory: ())
+            var report = try await Self.engine(file, pipeline, hubspot.client, store).run()
+            var runs = 1
+            // Profiles whose requests failed after every retry are retried by the next run.
+            while report.run.counts.failed > 20, runs < 5 {
+                report = try await Self.engine(file, pipeline, hubspot.client, store).run()
+                runs += 1
+            }
+            #expect(report.run.status == .finished)
+            #expect(report.run.counts.failed == 20)
+            let emails = try await hubspot.emails()
+            #expect(emails.count == Set(emails).count)
+            #expect(Set(emails) == Set(expected))
+        }
+    }
+
+    static func engine(_ file: WorkspaceFile, _ pipeline: Pipeline, _ client: any ApplicationClient, _ store: StateStore) throws -> ExportEngine {
+        try ExportEngine(
+            workspace: file.workspace.name, pipeline: pipeline, source: file.workspace.warehouse.profiles, sourceURL: file.profilesURL,
+            client: client, store: store)
+    }
+
+    static func fixture(_ relative: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures").appendingPathComponent(relative).path
+    }
+}
