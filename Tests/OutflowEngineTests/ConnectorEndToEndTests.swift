@@ -2,6 +2,8 @@ import Foundation
 import OutflowConnectors
 import OutflowCore
 import OutflowEngine
+import OutflowHTTP
+import OutflowMocks
 import OutflowStore
 import OutflowWorkspace
 import Testing
@@ -86,6 +88,35 @@ import Testing
             #expect(emails.count == Set(emails).count)
             #expect(Set(emails) == Set(expected))
         }
+    }
+
+    /// The webhook cannot look users up: everything changed is delivered, `created` the first time a
+    /// matching value is sent and `updated` after; UpdateOnly is refused before anything runs.
+    @Test func theWebhookDeliversWhatChanged() async throws {
+        let server = try await MockServer.start(.webhook)
+        let http = HTTPClient(configuration: .init(allowHosts: ["127.0.0.1", "localhost"]))
+        defer { http.shutdown() }
+        let client = try ConnectorClient(
+            connector: try ConnectorRegistry.embedded().require("webhook"), settings: ["url": .string(server.origin + "/webhook")], transport: http,
+            environment: [:])
+        #expect(!client.capabilities.canLookup)
+        let profiles: [[String: Any]] = (1...3).map { ["id": $0, "email": "p\($0)@x.com", "name": "P\($0)"] }
+        #expect(throws: EngineError.self) { try EngineHarness(profiles: profiles, mode: "UpdateOnly").engine(client) }
+
+        let harness = try EngineHarness(profiles: profiles)
+        #expect(try await harness.run(client).run.counts == RunCounts(read: 3, created: 3))
+        var changed = profiles
+        changed[1]["name"] = "Changed"
+        try harness.write(changed)
+        #expect(try await harness.run(client).run.counts == RunCounts(read: 3, updated: 1, unchanged: 2))
+        let response = try await http.send(HTTPRequest(method: .get, url: server.origin + "/__mock/users"))
+        guard case .array(let deliveries)? = try JSONParser.parse(bytes: response.body)["users"] else {
+            Issue.record("no deliveries")
+            return
+        }
+        // One batch per run: three users, then the changed one.
+        #expect(deliveries.count == 2)
+        await server.stop()
     }
 
     static func engine(_ file: WorkspaceFile, _ pipeline: Pipeline, _ client: any ApplicationClient, _ store: StateStore) throws -> ExportEngine {
