@@ -63,14 +63,7 @@ import Testing
     @Test func theDemoUnderInjectedFaultsEndsWithExactlyTheExpectedContacts() async throws {
         let file = try WorkspaceFile.load(path: Self.fixture("workspaces/demo.json"))
         let pipeline = try #require(file.workspace.pipeline("101"))
-        // The reference: a run with no fault.
-        var expected: [String] = []
-        try await HubSpotMockHarness.with(usersFile: Self.fixture("apps/hubspot-users.json")) { hubspot in
-            let report = try await Self.engine(file, pipeline, hubspot.client, StateStore(inMemory: ())).run()
-            #expect(report.run.counts == RunCounts(read: 1200, created: 1150, updated: 30, failed: 20))
-            expected = try await hubspot.emails()
-        }
-        #expect(expected.count == Set(expected).count)
+        let expected = try Self.expectedDemoEmails()
 
         let faults = "429=0.1,500=0.05,502=0.05,drop=0.03,drop-after-apply=0.05"
         try await HubSpotMockHarness.with(usersFile: Self.fixture("apps/hubspot-users.json"), faults: faults) { hubspot in
@@ -86,7 +79,7 @@ import Testing
             #expect(report.run.counts.failed == 20)
             let emails = try await hubspot.emails()
             #expect(emails.count == Set(emails).count)
-            #expect(Set(emails) == Set(expected))
+            #expect(Set(emails) == expected)
         }
     }
 
@@ -117,6 +110,26 @@ import Testing
         // One batch per run: three users, then the changed one.
         #expect(deliveries.count == 2)
         await server.stop()
+    }
+
+    /// The fixture contacts plus every demo email neither null nor shared (in case only) with another
+    /// profile, lower-cased: what pipeline 101 leaves in the mock, worked out without another run.
+    static func expectedDemoEmails() throws -> Set<String> {
+        let profiles = try JSONParser.parse(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: fixture("profiles/customers.json")))))
+        var counts: [String: Int] = [:]
+        if case .array(let items) = profiles {
+            for item in items {
+                if case .string(let email)? = item["email"] { counts[email.lowercased(), default: 0] += 1 }
+            }
+        }
+        let users = try JSONParser.parse(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: fixture("apps/hubspot-users.json")))))
+        var expected = Set(counts.filter { $0.value == 1 }.keys)
+        if case .array(let items)? = users["users"] {
+            for item in items {
+                if case .string(let email)? = item["properties"]?["email"] { expected.insert(email.lowercased()) }
+            }
+        }
+        return expected
     }
 
     static func engine(_ file: WorkspaceFile, _ pipeline: Pipeline, _ client: any ApplicationClient, _ store: StateStore) throws -> ExportEngine {
