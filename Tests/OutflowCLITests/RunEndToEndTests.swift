@@ -25,8 +25,8 @@ import Testing
     }
 
     @Test func theDemoPrintsTheSameSummaryEveryTime() throws {
-        let first = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json")])
-        let second = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json")])
+        let first = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json")], background: true)
+        let second = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json")], background: true)
         #expect(first.status == 2, "\(first.stderr)")
         #expect(first.stdout == second.stdout)
         #expect(first.stdout.contains("pipeline 101 \"Customers to HubSpot\": finished, run 1"))
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func jsonPrintsOneLinePerPipelineRunWithExactCounts() throws {
-        let result = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json"), "--json"])
+        let result = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json"), "--json"], background: true)
         #expect(result.status == 2, "\(result.stderr)")
         let lines = try Self.lines(result)
         #expect(lines.count == 2)
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func dryRunReportsThePlanAndMarksTheLine() throws {
-        let result = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json"), "--pipeline", "101", "--dry-run", "--json"])
+        let result = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json"), "--pipeline", "101", "--dry-run", "--json"], background: true)
         #expect(result.status == 2, "\(result.stderr)")
         let lines = try Self.lines(result)
         #expect(lines.count == 1)

@@ -53,8 +53,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let initial = try await Self.emails(server.origin).count
         let process = Process()
-        process.executableURL = CLIProcess.binary
-        process.arguments = ["run", workspace, "--pipeline", "101"]
+        CLIProcess.configure(process, ["run", workspace, "--pipeline", "101"], background: true)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -70,14 +69,14 @@ import Testing
         #expect(partial < expected.count, "the run finished before it was killed; raise the mock's latency")
 
         // The lock of the killed run names a pid that is gone, so the second run takes it over.
-        let second = try CLIProcess.run(["run", workspace, "--pipeline", "101", "--json"])
+        let second = try CLIProcess.run(["run", workspace, "--pipeline", "101", "--json"], background: true)
         #expect(second.status == 2, "\(second.stderr)")
         let emails = try await Self.emails(server.origin)
         #expect(Set(emails).count == emails.count)
         #expect(Set(emails) == expected)
         await server.stop()
 
-        let runs = try CLIProcess.run(["runs", "list", workspace])
+        let runs = try CLIProcess.run(["runs", "list", workspace], background: true)
         #expect(runs.stdoutLines.count == 2)
         #expect(runs.stdoutLines.last?.contains("failed") == true)
         #expect(runs.stdoutLines.last?.contains("error: interrupted") == true)
@@ -91,8 +90,7 @@ extension RunKillTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let initial = try await Self.emails(server.origin).count
         let process = Process()
-        process.executableURL = CLIProcess.binary
-        process.arguments = ["run", workspace, "--pipeline", "101", "--json"]
+        CLIProcess.configure(process, ["run", workspace, "--pipeline", "101", "--json"], background: true)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
