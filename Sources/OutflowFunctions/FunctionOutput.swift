@@ -124,6 +124,12 @@ struct FunctionOutput: Sendable {
     /// Number of outPaths: the size of the array ``user(leaves:action:)`` takes.
     var leafCount: Int { leaves.count }
 
+    /// Per outPath, in the order ``user(leaves:action:)`` takes them: its name when it is a
+    /// top-level key of the returned object, nil when it is nested in one.
+    var leafNames: [String?] {
+        leaves.indices.map { index in topLevelLeaf(leaves[index].path) == index ? leaves[index].path : nil }
+    }
+
     /// The index of the outPath named `name` at the top level, when it is one (not a group of
     /// nested outPaths, not an unknown key): hosts that read a returned object key by key use it.
     func topLevelLeaf(_ name: String) -> Int? {
