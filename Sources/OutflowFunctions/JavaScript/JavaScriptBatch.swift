@@ -26,7 +26,7 @@ extension JavaScriptFunction {
         lock.lock()
         defer { lock.unlock() }
         let spec = JavaScriptDriver.Spec(inputKeys: input.entries?.map(\.name), outputLeaves: output.leafNames)
-        var writer = JavaScriptColumnWriter(reusing: writerStorage)
+        var writer = JavaScriptColumnWriter(reusing: &writerStorage)
         arguments(batch, rows: rows, input: input, into: &writer)
         var leaves = [Value?](repeating: nil, count: output.leafCount)
         return drive(
@@ -42,7 +42,7 @@ extension JavaScriptFunction {
     func call(_ arguments: [ValueObject], log: (String) -> Void) -> [Result<Value, FunctionError>] {
         lock.lock()
         defer { lock.unlock() }
-        var writer = JavaScriptColumnWriter(reusing: writerStorage)
+        var writer = JavaScriptColumnWriter(reusing: &writerStorage)
         for argument in arguments { writer.object(argument) }
         return drive(
             JavaScriptDriver.Spec(inputKeys: nil, outputLeaves: nil), &writer, count: arguments.count,
@@ -82,7 +82,6 @@ extension JavaScriptFunction {
         leaves: (inout JavaScriptColumnReader) throws(JavaScriptColumnReader.Malformed) -> Result<T, FunctionError>,
         whole: (Value) -> Result<T, FunctionError>, log: (String) -> Void
     ) -> [Result<T, FunctionError>] {
-        writer.finish()
         defer { writerStorage = writer }
         guard let driver = driver(spec),
             let tags = writer.tags.withUnsafeBytes({ fill(&inputTags, kJSTypedArrayTypeUint8Array, $0, elementSize: 1) }),
@@ -90,9 +89,7 @@ extension JavaScriptFunction {
         else {
             return (0..<count).map { _ in .failure(FunctionError(message: "the JavaScript batch driver could not be prepared")) }
         }
-        let string = writer.text.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { JSStringCreateWithUTF8CString($0.baseAddress) }
-        }
+        let string = writer.text.withUnsafeBufferPointer { JSStringCreateWithCharacters($0.baseAddress, $0.count) }
         let text = JSValueMakeString(context, string)
         JSStringRelease(string)
         // The text must outlive every entry below; keep it from the collector.

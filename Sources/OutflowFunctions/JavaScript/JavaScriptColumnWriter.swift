@@ -8,32 +8,28 @@ import OutflowCore
 /// Tags (``JavaScriptDriver/Tag``) keep the per-kind mapping of DESIGN section 8 exact: an
 /// integer beyond ±(2^53 − 1) and every unsigned integer travel as decimal digits that become a
 /// BigInt, floats (NaN and infinities included) travel as the double itself, decimals, dates,
-/// times and uuids as their strings, datetimes as ISO text. A string's number is its length in
-/// UTF-16 code units, which is how JavaScript slices the joined text; a string holding a NUL byte
-/// (which the C API's UTF-8 entry point would cut) travels as its code units, one number each.
+/// times and uuids as their strings, datetimes as ISO text. The text is UTF-16, the form
+/// JavaScriptCore keeps strings in, so making the JavaScript string is one copy (its UTF-8 entry
+/// point converts, and stops at a NUL); a string's number is its length in code units, which is
+/// how JavaScript slices the joined text.
 struct JavaScriptColumnWriter {
     private(set) var tags: [UInt8] = []
     private(set) var numbers: [Double] = []
-    /// UTF-8, NUL-terminated once ``finish()`` ran.
-    private(set) var text: [UInt8] = []
+    private(set) var text: [UInt16] = []
 
     static let maximumExact = Int64(1) << 53 - 1
 
-    /// A writer whose arrays reuse `previous`'s storage, emptied.
-    init(reusing previous: JavaScriptColumnWriter? = nil) {
-        if let previous {
-            tags = previous.tags
-            numbers = previous.numbers
-            text = previous.text
+    /// A writer whose arrays take over `previous`'s storage, emptied, leaving nil behind (taken,
+    /// not copied: a copy left there would make the first append of every batch copy the array).
+    init(reusing previous: inout JavaScriptColumnWriter?) {
+        if var taken = previous.take() {
+            swap(&tags, &taken.tags)
+            swap(&numbers, &taken.numbers)
+            swap(&text, &taken.text)
         }
         tags.removeAll(keepingCapacity: true)
         numbers.removeAll(keepingCapacity: true)
         text.removeAll(keepingCapacity: true)
-    }
-
-    /// Ends the text with the NUL `JSStringCreateWithUTF8CString` needs.
-    mutating func finish() {
-        text.append(0)
     }
 
     // MARK: Scalars
@@ -65,11 +61,11 @@ struct JavaScriptColumnWriter {
     private mutating func bigInt(_ magnitude: UInt64, negative: Bool) {
         tags.append(JavaScriptDriver.Tag.bigInt)
         let start = text.count
-        if negative { text.append(UInt8(ascii: "-")) }
+        if negative { text.append(UInt16(UInt8(ascii: "-"))) }
         var rest = magnitude
         let first = text.count
         repeat {
-            text.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            text.append(UInt16(UInt8(ascii: "0")) + UInt16(rest % 10))
             rest /= 10
         } while rest > 0
         text[first...].reverse()
@@ -78,31 +74,27 @@ struct JavaScriptColumnWriter {
 
     /// A string of valid UTF-8 bytes.
     mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var units = 0
-        for byte in bytes {
-            if byte == 0 {
-                codeUnits(bytes)
-                return
-            }
-            // Every byte but a continuation starts a code unit; a 4-byte sequence makes two.
-            units &+= (byte & 0xC0) != 0x80 ? 1 : 0
-            units &+= byte >= 0xF0 ? 1 : 0
-        }
         tags.append(JavaScriptDriver.Tag.string)
-        numbers.append(Double(units))
-        text.append(contentsOf: bytes)
+        var ascii = true
+        for byte in bytes where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        let start = text.count
+        if ascii {
+            text.append(contentsOf: repeatElement(0, count: bytes.count))
+            text.withUnsafeMutableBufferPointer { units in
+                for index in bytes.indices { units[start + index] = UInt16(bytes[index]) }
+            }
+        } else {
+            text.append(contentsOf: String(decoding: bytes, as: UTF8.self).utf16)
+        }
+        numbers.append(Double(text.count - start))
     }
 
     mutating func string(_ text: String) {
         var copy = text
         copy.withUTF8 { string($0) }
-    }
-
-    private mutating func codeUnits(_ bytes: UnsafeBufferPointer<UInt8>) {
-        tags.append(JavaScriptDriver.Tag.codeUnits)
-        let units = String(decoding: bytes, as: UTF8.self).utf16
-        numbers.append(Double(units.count))
-        for unit in units { numbers.append(Double(unit)) }
     }
 
     /// A datetime as its ISO text (``DateTimeValue/description``), written without a String for
@@ -117,18 +109,18 @@ struct JavaScriptColumnWriter {
         }
         let start = text.count
         digits(year, 4)
-        text.append(UInt8(ascii: "-"))
+        text.append(UInt16(UInt8(ascii: "-")))
         digits(month, 2)
-        text.append(UInt8(ascii: "-"))
+        text.append(UInt16(UInt8(ascii: "-")))
         digits(day, 2)
-        text.append(UInt8(ascii: "T"))
+        text.append(UInt16(UInt8(ascii: "T")))
         digits(seconds / 3600, 2)
-        text.append(UInt8(ascii: ":"))
+        text.append(UInt16(UInt8(ascii: ":")))
         digits(seconds / 60 % 60, 2)
-        text.append(UInt8(ascii: ":"))
+        text.append(UInt16(UInt8(ascii: ":")))
         digits(seconds % 60, 2)
         if instant.nanoseconds != 0 {
-            text.append(UInt8(ascii: "."))
+            text.append(UInt16(UInt8(ascii: ".")))
             var fraction = Int64(instant.nanoseconds)
             var width = 9
             while fraction % 10 == 0 {
@@ -137,8 +129,7 @@ struct JavaScriptColumnWriter {
             }
             digits(fraction, width)
         }
-        text.append(UInt8(ascii: "Z"))
-        // ASCII: one code unit a byte.
+        text.append(UInt16(UInt8(ascii: "Z")))
         tags.append(JavaScriptDriver.Tag.string)
         numbers.append(Double(text.count - start))
     }
@@ -148,7 +139,7 @@ struct JavaScriptColumnWriter {
         for _ in 1..<width { divisor *= 10 }
         var rest = number
         while divisor > 0 {
-            text.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            text.append(UInt16(UInt8(ascii: "0")) + UInt16(rest / divisor))
             rest %= divisor
             divisor /= 10
         }

@@ -6,8 +6,8 @@ import OutflowCore
 ///
 /// Both directions use the same stream: a tag per value (``Tag``), a double per value that needs
 /// one (a number, a string's length, a container's count) and one joined string for the text.
-/// Arguments: ``JavaScriptColumnWriter`` writes them; strings are sliced from the joined text by
-/// their UTF-16 lengths. Results: per row, a ``Row`` tag, then what it announces. The driver's
+/// Arguments: ``JavaScriptColumnWriter`` writes them; strings are sliced from the joined UTF-16
+/// text by their lengths. Results: per row, a ``Row`` tag, then what it announces. The driver's
 /// text for a pipeline is generated for its inPaths and outPaths (``Spec``): the `user` object is
 /// built by a literal holding exactly the inPaths' keys, and an object returned with only
 /// top-level outPaths holding scalars is written as one tag per outPath in outPath order (row kind
@@ -35,8 +35,6 @@ enum JavaScriptDriver {
         /// An object: its member count, then each key and value. Arguments tag their keys as
         /// strings; results write a key as length and text only.
         static let object: UInt8 = 8
-        /// (arguments) A string holding NUL: its count of UTF-16 code units, then each unit.
-        static let codeUnits: UInt8 = 9
     }
 
     /// What one row of the results is.
@@ -72,7 +70,7 @@ enum JavaScriptDriver {
         (function (transform, describe, progress) {
             "use strict";
             const plain = Object.prototype, getPrototypeOf = Object.getPrototypeOf, isArray = Array.isArray;
-            const defineProperty = Object.defineProperty, fromCharCode = String.fromCharCode, toBigInt = BigInt, toText = String;
+            const defineProperty = Object.defineProperty, toBigInt = BigInt, toText = String;
             const define = (object, key, value) => defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
             const message = (error) => {
                 try { return toText(describe(error)); } catch (e) {}
@@ -101,12 +99,6 @@ enum JavaScriptDriver {
                         if (key === "__proto__") define(object, key, value); else object[key] = value;
                     }
                     return object;
-                }
-                case \(Tag.codeUnits): {
-                    const count = inNumbers[inn++];
-                    let s = "";
-                    for (let k = 0; k < count; k++) s += fromCharCode(inNumbers[inn++]);
-                    return s;
                 }
                 default: return undefined;
                 }
