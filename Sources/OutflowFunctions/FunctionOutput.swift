@@ -22,7 +22,9 @@ struct FunctionOutput: Sendable {
     }
 
     /// What a leaf's property takes as is: a non-empty string within a bare maxLength (every
-    /// other string constraint goes through the conversion), or a datetime.
+    /// other string constraint goes through the conversion), or a datetime, given as one or as
+    /// the ISO text JavaScript returns (parsed as the conversion parses it; text it refuses goes
+    /// through the conversion for its message).
     private enum Shortcut: Sendable {
         case none
         case string(maxLength: Int)
@@ -46,6 +48,7 @@ struct FunctionOutput: Sendable {
             // Bytes bound characters from above, so a byte count within the limit is enough.
             case (.string(let maxLength), .string(let text)) where !text.isEmpty && text.utf8.count <= maxLength: return value
             case (.datetime, .datetime): return value
+            case (.datetime, .string(let text)) where !text.isEmpty: return DateTimeValue(parsing: text).map(Value.datetime)
             default: return nil
             }
         }
@@ -123,6 +126,12 @@ struct FunctionOutput: Sendable {
 
     /// Number of outPaths: the size of the array ``user(leaves:action:)`` takes.
     var leafCount: Int { leaves.count }
+
+    /// Per outPath, in the order ``user(leaves:action:)`` takes them: its name when it is a
+    /// top-level key of the returned object, nil when it is nested in one.
+    var leafNames: [String?] {
+        leaves.indices.map { index in topLevelLeaf(leaves[index].path) == index ? leaves[index].path : nil }
+    }
 
     /// The index of the outPath named `name` at the top level, when it is one (not a group of
     /// nested outPaths, not an unknown key): hosts that read a returned object key by key use it.

@@ -16,20 +16,18 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
     let drain: OpaquePointer
     let timeout: Double
     let lock = NSLock()
-    /// Property-name strings reused across calls (used under `lock`).
-    var keys: [String: OpaquePointer] = [:]
-    /// The batch driver's `run(text, start)` and `entry(index)` (see JavaScriptBatch.swift).
-    let run: OpaquePointer
-    let entry: OpaquePointer
     /// The index of the call the driver is running, -1 between calls; shared with JavaScript as
-    /// an Int32Array and read by the clock.
+    /// an Int32Array (`progressArray`) and read by the clock.
     let progress: UnsafeMutablePointer<Int32>
+    let progressArray: OpaquePointer
     let clock: JavaScriptCallClock
-    /// Argument keys as JSON strings, in ``FunctionInput/entries`` order (under `lock`).
-    var entryKeys: [[UInt8]]?
-    /// Buffers kept from one batch to the next (under `lock`).
-    var argumentBytes: [UInt8] = []
-    var resultBytes: [UInt8] = []
+    /// Drivers generated per pipeline shape (under `lock`; see JavaScriptBatch.swift).
+    var drivers: [JavaScriptDriver.Spec: Driver] = [:]
+    /// The driver's input arrays and the argument writer's storage, kept from one batch to the
+    /// next (under `lock`).
+    var inputTags = InputArray()
+    var inputNumbers = InputArray()
+    var writerStorage: JavaScriptColumnWriter?
 
     private static let prelude = """
         (function () {
@@ -95,31 +93,23 @@ final class JavaScriptFunction: FunctionEngine, @unchecked Sendable {
         progress = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         progress.initialize(to: -1)
         clock = JavaScriptCallClock(progress: progress, seconds: timeout)
-        let context = self.context
-        let shared = JSObjectMakeTypedArrayWithBytesNoCopy(context, kJSTypedArrayTypeInt32Array, progress, 4, nil, nil, nil)
-        let driverArguments: [OpaquePointer?] = [found, describe, shared]
-        guard let make = Self.evaluate(context, Self.driver, url: "outflow-driver", &exception), shared != nil,
-            let pair = driverArguments.withUnsafeBufferPointer({ arguments in
-                JSObjectCallAsFunction(context, make, nil, 3, arguments.baseAddress, nil)
-            }),
-            let run = JSObjectGetPropertyAtIndex(context, pair, 0, nil), let entry = JSObjectGetPropertyAtIndex(context, pair, 1, nil)
-        else {
+        guard let shared = JSObjectMakeTypedArrayWithBytesNoCopy(context, kJSTypedArrayTypeInt32Array, progress, 4, nil, nil, nil) else {
             // Not expected with a working JavaScriptCore.
             throw FunctionCompileError(message: "the JavaScript batch driver could not be prepared")
         }
-        JSValueProtect(context, run)
-        JSValueProtect(context, entry)
-        self.run = run
-        self.entry = entry
+        JSValueProtect(context, shared)
+        progressArray = shared
         // From now on the group's limit is a tick: the clock decides when a call is overdue.
         clock.group = group
         clock.arm()
     }
 
     deinit {
-        for key in keys.values { JSStringRelease(key) }
-        JSValueUnprotect(context, run)
-        JSValueUnprotect(context, entry)
+        for driver in drivers.values {
+            JSValueUnprotect(context, driver.run)
+            JSValueUnprotect(context, driver.entry)
+        }
+        for array in [inputTags.array, inputNumbers.array, progressArray] { if let array { JSValueUnprotect(context, array) } }
         JSValueUnprotect(context, function)
         JSValueUnprotect(context, describe)
         JSValueUnprotect(context, drain)

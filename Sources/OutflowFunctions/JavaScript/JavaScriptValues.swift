@@ -2,87 +2,12 @@ import CJavaScriptCore
 import Foundation
 import OutflowCore
 
-/// Values to JavaScript and back, per kind (DESIGN section 8): integers as numbers while they are
-/// exact (|n| < 2^53) and as BigInt beyond, decimal as a string (a double would round it),
-/// datetime, date and time as ISO strings, uuid as a lower-case string, json as plain values.
-/// Everything here runs under the function's lock.
+/// Results read through the C API, for the few values the batch driver's columns cannot carry
+/// (``JavaScriptDriver/Row/slow``: a Date, a function, a Symbol, a class instance, deep nesting);
+/// values are read as the columns read them (``JavaScriptColumnReader``). Everything here runs
+/// under the function's lock.
 extension JavaScriptFunction {
     private static let maximumExact = Int64(1) << 53 - 1
-
-    /// A new object for a `user` argument.
-    func object(_ members: ValueObject) -> OpaquePointer? {
-        let object = JSObjectMake(context, nil, nil)
-        for member in members.members {
-            let item = javaScript(member.value)
-            if let cached = keys[member.key] {
-                JSObjectSetProperty(context, object, cached, item, 0, nil)
-                continue
-            }
-            let name = Self.jsString(member.key)
-            JSObjectSetProperty(context, object, name, item, 0, nil)
-            // Keys of maps may be ever new: the cache keeps only the first few thousand names.
-            if keys.count < 4096 { keys[member.key] = name } else { JSStringRelease(name) }
-        }
-        return object
-    }
-
-    private func makeString(_ text: String) -> OpaquePointer? {
-        let string = Self.jsString(text)
-        defer { JSStringRelease(string) }
-        return JSValueMakeString(context, string)
-    }
-
-    func javaScript(_ value: Value) -> OpaquePointer? {
-        switch value {
-        case .null: return JSValueMakeNull(context)
-        case .boolean(let flag): return JSValueMakeBoolean(context, flag)
-        case .int(let number):
-            if number >= -Self.maximumExact, number <= Self.maximumExact { return JSValueMakeNumber(context, Double(number)) }
-            return JSBigIntCreateWithInt64(context, number, nil)
-        case .uint(let number): return JSBigIntCreateWithUInt64(context, number, nil)
-        case .float(let number): return JSValueMakeNumber(context, number)
-        case .year(let year): return JSValueMakeNumber(context, Double(year))
-        case .decimal(let decimal): return makeString(decimal.description)
-        case .string(let text), .ip(let text): return makeString(text)
-        case .datetime(let instant): return makeString(instant.description)
-        case .date(let date): return makeString(date.description)
-        case .time(let time): return makeString(time.description)
-        case .uuid(let uuid): return makeString(uuid.uuidString.lowercased())
-        case .json(let json): return javaScript(json)
-        case .array(let items):
-            // Elements are attached as they are made, so the collector always sees them from the array.
-            let array = JSObjectMakeArray(context, 0, nil, nil)
-            for (index, item) in items.enumerated() {
-                JSObjectSetPropertyAtIndex(context, array, UInt32(index), javaScript(item), nil)
-            }
-            return array
-        case .object(let members), .map(let members):
-            return object(members)
-        }
-    }
-
-    private func javaScript(_ json: JSONValue) -> OpaquePointer? {
-        switch json {
-        case .null: return JSValueMakeNull(context)
-        case .bool(let flag): return JSValueMakeBoolean(context, flag)
-        case .string(let text): return makeString(text)
-        case .number(let text): return JSValueMakeNumber(context, Double(text) ?? .nan)
-        case .array(let items):
-            let array = JSObjectMakeArray(context, 0, nil, nil)
-            for (index, item) in items.enumerated() {
-                JSObjectSetPropertyAtIndex(context, array, UInt32(index), javaScript(item), nil)
-            }
-            return array
-        case .object(let object):
-            let result = JSObjectMake(context, nil, nil)
-            for member in object.members {
-                let name = Self.jsString(member.key)
-                JSObjectSetProperty(context, result, name, javaScript(member.value), 0, nil)
-                JSStringRelease(name)
-            }
-            return result
-        }
-    }
 
     /// The value a JavaScript value returned by transform stands for; `path` names where it was
     /// found, for messages. `undefined` members are left out, as JSON.stringify does.

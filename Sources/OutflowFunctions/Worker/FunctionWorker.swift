@@ -109,31 +109,38 @@ public final class FunctionWorker: @unchecked Sendable {
         } catch {
             return arguments.map { _ in .failure(FunctionError(message: "the function worker could not start: \(error.message)")) }
         }
-        let request = JSONValue.object(JSONObject([
-            ("op", .string("call")), ("id", .number(String(id))),
-            ("arguments", .array(arguments.map { FunctionWire.encode(.object($0)) })),
-        ]))
+        var request = FunctionWireBinary.Writer(message: FunctionWireBinary.Message.call)
+        request.u64(UInt64(id))
+        request.u32(arguments.count)
+        for argument in arguments { request.value(.object(argument)) }
         let seconds = timeout * Double(max(arguments.count, 1)) + margin
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
-        let answer: JSONValue
+        let answer: [UInt8]
         do throws(FunctionWire.ReadFailure) {
-            guard FunctionWire.write(request, to: worker.requests) else { throw .closed }
-            answer = try FunctionWire.read(from: worker.answers, deadline: deadline)
+            guard FunctionWire.write(frame: request.bytes, to: worker.requests) else { throw .closed }
+            answer = try FunctionWire.readFrame(from: worker.answers, deadline: deadline)
         } catch {
             let message = failure(error, worker, seconds: seconds)
             return arguments.map { _ in .failure(FunctionError(message: message)) }
         }
-        guard case .object(let object) = answer, case .array(let items)? = object["results"], items.count == arguments.count else {
+        do throws(FunctionWire.Malformed) {
+            var reader = FunctionWireBinary.Reader(answer)
+            guard try reader.byte() == FunctionWireBinary.Message.answer, try reader.u32() == arguments.count else { throw FunctionWire.Malformed() }
+            var results: [Result<Value, FunctionError>] = []
+            results.reserveCapacity(arguments.count)
+            for _ in arguments.indices {
+                switch try reader.byte() {
+                case 0: results.append(.success(try reader.value()))
+                case 1: results.append(.failure(FunctionError(message: try reader.string())))
+                default: throw FunctionWire.Malformed()
+                }
+            }
+            let printed = try reader.string()
+            if !printed.isEmpty { log(printed) }
+            return results
+        } catch {
             let message = failure(.malformed, worker, seconds: seconds)
             return arguments.map { _ in .failure(FunctionError(message: message)) }
-        }
-        if case .string(let printed)? = object["log"], !printed.isEmpty { log(printed) }
-        return items.map { item in
-            if case .object(let result) = item {
-                if case .string(let message)? = result["error"] { return .failure(FunctionError(message: message)) }
-                if let encoded = result["value"], let value = try? FunctionWire.decode(encoded) { return .success(value) }
-            }
-            return .failure(FunctionError(message: "the function worker sent a result Outflow cannot read"))
         }
     }
 

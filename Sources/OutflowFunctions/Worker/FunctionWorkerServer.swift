@@ -9,8 +9,8 @@ import Glibc
 /// on what was standard output.
 ///
 /// Requests: `{"op":"compile","id":1,"language":"Python","source":"…","timeout":10}`, answered
-/// `{"ok":true}` or `{"error":"…"}`; `{"op":"call","id":1,"arguments":[…]}`, answered
-/// `{"results":[{"value":…} or {"error":"…"}, …],"log":"…"}`; `{"op":"drop","id":1}`, unanswered.
+/// `{"ok":true}` or `{"error":"…"}`; a binary call frame (``FunctionWireBinary``), answered by
+/// a binary answer frame; `{"op":"drop","id":1}`, unanswered.
 public enum FunctionWorkerServer {
     /// Serves until standard input closes; the process's exit status.
     public static func run() -> Int32 {
@@ -28,12 +28,18 @@ public enum FunctionWorkerServer {
         }
         var functions: [Int: any FunctionEngine] = [:]
         while true {
-            let request: JSONValue
+            let body: [UInt8]
             do {
-                request = try FunctionWire.read(from: 0, deadline: nil)
+                body = try FunctionWire.readFrame(from: 0, deadline: nil)
             } catch {
                 return 0
             }
+            if body.first == FunctionWireBinary.Message.call {
+                guard let answer = call(body, functions) else { return 2 }
+                guard FunctionWire.write(frame: answer, to: output) else { return 0 }
+                continue
+            }
+            guard let request = try? FunctionWire.json(body) else { return 2 }
             guard case .object(let object) = request, case .string(let op)? = object["op"], case .number(let idText)? = object["id"],
                 let id = Int(idText)
             else { return 2 }
@@ -52,29 +58,45 @@ public enum FunctionWorkerServer {
                 } catch {
                     guard FunctionWire.write(.object(JSONObject([("error", .string(error.message))])), to: output) else { return 0 }
                 }
-            case "call":
-                guard let engine = functions[id], case .array(let items)? = object["arguments"] else { return 2 }
-                var arguments: [ValueObject] = []
-                arguments.reserveCapacity(items.count)
-                for item in items {
-                    guard case .object(let user)? = try? FunctionWire.decode(item) else { return 2 }
-                    arguments.append(user)
-                }
-                var printed = ""
-                let results = engine.call(arguments) { printed += $0 }
-                let encoded: [JSONValue] = results.map { result in
-                    switch result {
-                    case .success(let value): return .object(JSONObject([("value", FunctionWire.encode(value))]))
-                    case .failure(let error): return .object(JSONObject([("error", .string(error.message))]))
-                    }
-                }
-                let answer = JSONValue.object(JSONObject([("results", .array(encoded)), ("log", .string(printed))]))
-                guard FunctionWire.write(answer, to: output) else { return 0 }
             case "drop":
                 functions[id] = nil
             default:
                 return 2
             }
+        }
+    }
+
+    /// Runs a binary call request; the answer frame, or nil when the request is malformed.
+    private static func call(_ body: [UInt8], _ functions: [Int: any FunctionEngine]) -> [UInt8]? {
+        var reader = FunctionWireBinary.Reader(body)
+        do throws(FunctionWire.Malformed) {
+            _ = try reader.byte()
+            guard let engine = functions[Int(truncatingIfNeeded: try reader.u64())] else { return nil }
+            let count = try reader.u32()
+            var arguments: [ValueObject] = []
+            arguments.reserveCapacity(min(count, 1 << 16))
+            for _ in 0..<count {
+                guard case .object(let user) = try reader.value() else { return nil }
+                arguments.append(user)
+            }
+            var printed = ""
+            let results = engine.call(arguments) { printed += $0 }
+            var answer = FunctionWireBinary.Writer(message: FunctionWireBinary.Message.answer)
+            answer.u32(results.count)
+            for result in results {
+                switch result {
+                case .success(let value):
+                    answer.byte(0)
+                    answer.value(value)
+                case .failure(let error):
+                    answer.byte(1)
+                    answer.string(error.message)
+                }
+            }
+            answer.string(printed)
+            return answer.bytes
+        } catch {
+            return nil
         }
     }
 }
