@@ -3,6 +3,7 @@ import Foundation
 import OutflowConnectors
 import OutflowCore
 import OutflowEngine
+import OutflowFunctions
 import OutflowStore
 import OutflowWorkspace
 
@@ -56,6 +57,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one compact JSON line per pipeline run on stdout, and nothing else.")
     var json = false
 
+    @Flag(name: .long, help: "Run transformation functions in a worker subprocess with an empty environment, not in this process.")
+    var isolateFunctions = false
+
     @OptionGroup var connectors: ConnectorsOption
 
     @OptionGroup var global: GlobalOptions
@@ -83,6 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = ExportOptions()
         options.dryRun = dryRun
         options.full = full
+        if isolateFunctions { options.functionHost = .worker(FunctionWorker()) }
         options.window = try window()
         let runner = WorkspaceRun(file: file, stateOverride: state, options: options, json: json, factory: ConnectorClients(registry: registry), registry: registry)
         let status = await runner.run(selected)

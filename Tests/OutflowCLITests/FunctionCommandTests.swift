@@ -17,6 +17,9 @@ import Testing
         var pipelines = try #require(object["pipelines"] as? [[String: Any]])
         pipelines[0]["transformation"] = ["function": function]
         object["pipelines"] = pipelines
+        var connections = try #require(object["connections"] as? [[String: Any]])
+        connections[0]["mock"] = ["users": CLIProcess.fixture("apps/hubspot-users.json")]
+        object["connections"] = connections
         let file = directory.appendingPathComponent("outflow.json")
         try JSONSerialization.data(withJSONObject: object).write(to: file)
         return (directory, file)
@@ -99,5 +102,34 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try CLIProcess.run(["validate", file.path])
         #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("run sends what the function returns, in-process and with --isolate-functions alike", arguments: sources)
+    func run(_ row: (String, String)) throws {
+        let (language, source) = row
+        let (directory, file) = try workspace(function: [
+            "source": source, "language": language, "preserveJSON": false,
+            "inPaths": ["email", "first_name", "address.city"], "outPaths": ["firstname", "city"],
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var outcomes: [[String: Any]] = []
+        for extra in [[], ["--isolate-functions"]] {
+            let result = try CLIProcess.run(["run", file.path, "--pipeline", "101", "--json"] + extra, background: true)
+            #expect(result.status == 2, "\(result.stderr)")
+            let line = try #require(result.stdoutLines.first)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["status"] as? String == "finished")
+            let errors = try #require(object["errors"] as? [[String: Any]])
+            // Profile 1 is Ana López: the function refuses her, and the run goes on.
+            let ana = try #require(errors.first { $0["profile"] as? Int == 1 })
+            #expect(ana["stage"] as? String == "transform")
+            #expect((ana["message"] as? String)?.hasPrefix("TypeError: no Anas") == true)
+            #expect(!result.stdout.contains("seen"))
+            outcomes.append(try #require(object["counts"] as? [String: Any]))
+        }
+        let counts = outcomes.map { $0.mapValues { $0 as? Int ?? -1 } }
+        #expect(counts[0] == counts[1])
+        #expect((counts[0]["created"] ?? 0) + (counts[0]["updated"] ?? 0) > 1000)
+        #expect((counts[0]["failed"] ?? 0) > 20)
     }
 }
