@@ -118,24 +118,40 @@ struct ConnectorFaultTests {
     }
 
     @Test func theMockNeverRefusesAPacedClient() async throws {
-        // End to end: the mock enforces 4 per rolling 500 ms and answers 429 beyond; the client
-        // declares 2 per 500 ms, a margin wide enough that scheduling delays on a loaded machine
-        // cannot make a paced request look early. A client that ignored its limit would send the 8
-        // requests at once and meet four 429s.
+        // End to end on real clocks: eight callers share a client that declares 3 per 500 ms with
+        // one request in flight; the mock enforces 4 per rolling 500 ms and answers 429 beyond.
+        //
+        // Why a slow or loaded machine cannot make it fail: the client paces departures, the mock
+        // counts arrivals, and a request may arrive any time after it left, so with several in
+        // flight no margin is safe (a late request and an early one bunch up). With one in flight,
+        // request k has arrived before request k+1 is even granted, so arrival k lies between
+        // grants k and k+1. Grants k+1 and k+4 are at least 500 ms apart (3 per 500 ms), hence so
+        // are arrivals k and k+4: no 500 ms of the mock's window ever holds five. The one slot the
+        // mock allows beyond the client's limit is what that proof needs, not slack for timing.
+        // Exact pacing is tested on a manual clock above, the mock's window on a frozen clock in
+        // OutflowMocksTests.
+        //
+        // What a broken limiter does: sends back to back and meets 429s; and however loaded the
+        // machine, 8 requests at 3 per 500 ms cannot be granted in less than 1 s (the 7th comes
+        // 500 ms after the 4th, which comes 500 ms after the 1st), so a limiter that does not wait
+        // fails the last expectation even when the load spreads its requests out.
         var connector = TestConnectors.connector("hubspot")
-        connector.rateLimit = RateLimitSpec(groups: ["default": RateLimit(2, per: .milliseconds(500))])
+        connector.rateLimit = RateLimitSpec(groups: ["default": RateLimit(3, per: .milliseconds(500))], maxConcurrent: 1)
         connector.retry.policy = .never
         try await withConnector(.hubspot, connector: connector, options: try Self.options("", rateLimit: .custom(count: 4, window: .milliseconds(500)))) {
             (harness) async throws in
+            let start = ContinuousClock.now
             await withTaskGroup(of: Void.self) { group in
                 for n in 0..<8 {
                     group.addTask { _ = await harness.client.create([user(["email": .string("rl\(n)@example.org")])]) }
                 }
             }
+            let elapsed = ContinuousClock.now - start
             let refused = try await harness.count(status: "429")
             let stored = try await harness.users().count
             #expect(refused == 0)
             #expect(stored == 8)
+            #expect(elapsed >= .seconds(1), "8 requests at 3 per 500 ms went out in \(elapsed)")
         }
     }
 }

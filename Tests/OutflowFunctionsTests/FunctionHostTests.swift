@@ -25,9 +25,9 @@ struct FunctionHostTests {
             [ValueObject([("s", .string("a"))]), ValueObject([("s", .string("loop"))]), ValueObject([("s", .string("b"))])], action: .either)
         let elapsed = Date().timeIntervalSince(started)
         // An uninterrupted loop never ends, so any bound proves the interruption; the bound is loose
-        // because tests run in parallel on a 2-core machine (the limit + 0.5 s figure is measured
-        // alone, see docs/functions.md).
-        #expect(elapsed < 3.0, "took \(elapsed) s")
+        // because tests run in parallel on a loaded 2-core machine (the limit + 0.5 s figure is
+        // measured alone, see docs/functions.md).
+        #expect(elapsed < 20, "took \(elapsed) s")
         #expect((try? results[0].get()) == ValueObject([("s", .string("a"))]))
         if case .failure(let error) = results[1] {
             #expect(error.message == "the function ran longer than its 0.5 s limit and was interrupted")
@@ -44,7 +44,8 @@ struct FunctionHostTests {
         let started = Date()
         let message = try? H.function(.python, "while True:\n    pass\n", in: ["s"], out: ["s"], timeout: 0.3)
         #expect(message == nil)
-        #expect(Date().timeIntervalSince(started) < 3.0)
+        // The loop never ends by itself: any bound proves it was stopped; a loose one survives load.
+        #expect(Date().timeIntervalSince(started) < 20)
     }
 
     @Test("a Python call blocked in time.sleep fails with the timeout once the sleep returns")
@@ -55,7 +56,9 @@ struct FunctionHostTests {
         let result = H.run(function, ValueObject())
         let elapsed = Date().timeIntervalSince(started)
         #expect(result == "error: the function ran longer than its 0.3 s limit and was interrupted")
-        #expect(elapsed >= 0.8 && elapsed < 4.0)
+        // At least the sleep (it cannot be cut short); the upper bound only catches a hang, loosely
+        // so that a loaded machine does not trip it.
+        #expect(elapsed >= 0.8 && elapsed < 20)
     }
 
     @Test("print and console.log go to the log, not to stdout", arguments: bothLanguages)

@@ -127,7 +127,10 @@ struct BrevoMockTests {
     }
 
     @Test func limitHeadersEverywhereAnd429WithoutRetryAfter() async throws {
-        try await withMock(.brevo, options: appOptions("brevo")) { mock in
+        // A frozen clock: the eleven requests fall in one instant of the 1 s window however slow
+        // the machine, and the window rolls over only when the test moves the clock.
+        let time = MockClock.Manual()
+        try await withMock(.brevo, options: appOptions("brevo") { $0.clock = .manual(time) }) { mock in
             for remaining in (0..<10).reversed() {
                 let answer = try await send(mock, .get, "/v3/contacts/attributes")
                 #expect(answer.status == 200)
@@ -141,6 +144,15 @@ struct BrevoMockTests {
             #expect(refused.headers["x-sib-ratelimit-remaining"] == "0")
             #expect(refused.headers["x-sib-ratelimit-reset"] == "1")
             #expect(refused.headers["Retry-After"] == nil)
+
+            time.advance(by: .milliseconds(999))
+            let stillRefused = try await send(mock, .get, "/v3/contacts/attributes")
+            #expect(stillRefused.status == 429)
+            #expect(stillRefused.headers["x-sib-ratelimit-reset"] == "1")  // 1 ms, rounded up
+            time.advance(by: .milliseconds(1))
+            let again = try await send(mock, .get, "/v3/contacts/attributes")
+            #expect(again.status == 200)
+            #expect(again.headers["x-sib-ratelimit-remaining"] == "9")
         }
     }
 }

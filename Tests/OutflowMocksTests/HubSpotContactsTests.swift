@@ -160,13 +160,17 @@ struct HubSpotContactsTests {
     }
 
     @Test func searchLagHidesFreshWrites() async throws {
+        let time = MockClock.Manual()
         var options = MockOptions()
         options.faults = try FaultSpec.parse("search-lag=300ms")
+        options.clock = .manual(time)
         try await withMock(.hubspot, options: options) { mock in
             _ = try await mock.post(create, #"{"inputs":[{"properties":{"email":"late@example.org"}}]}"#)
             let search = #"{"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"late@example.org"}]}]}"#
             #expect(try await mock.post("/crm/v3/objects/contacts/search", search).json["total"] == 0)
-            try await Task.sleep(for: .milliseconds(400))
+            time.advance(by: .milliseconds(299))
+            #expect(try await mock.post("/crm/v3/objects/contacts/search", search).json["total"] == 0)
+            time.advance(by: .milliseconds(1))
             #expect(try await mock.post("/crm/v3/objects/contacts/search", search).json["total"] == 1)
         }
     }

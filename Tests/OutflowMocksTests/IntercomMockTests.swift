@@ -132,28 +132,41 @@ struct IntercomMockTests {
     }
 
     @Test func rateLimitHeadersCarryAUnixResetThen429() async throws {
-        try await withMock(.intercom, options: appOptions("intercom") { $0.rateLimit = .custom(count: 2, window: .seconds(10)) }) { mock in
-            let now = Int(Date().timeIntervalSince1970)
+        // On a clock stopped at a known Unix time, the reset times are exact.
+        let time = MockClock.Manual(date: Date(timeIntervalSince1970: 1_700_000_000))
+        let options = appOptions("intercom") {
+            $0.rateLimit = .custom(count: 2, window: .seconds(10))
+            $0.clock = .manual(time)
+        }
+        try await withMock(.intercom, options: options) { mock in
             let first = try await send(mock, .get, "/contacts/65a100000000000000000001")
             #expect(first.headers["X-RateLimit-Limit"] == "2")
             #expect(first.headers["X-RateLimit-Remaining"] == "1")
-            let reset = try #require(first.headers["X-RateLimit-Reset"].flatMap { Int($0) })
-            #expect(reset >= now + 9 && reset <= now + 11)
+            #expect(first.headers["X-RateLimit-Reset"] == "1700000010")
+            time.advance(by: .seconds(4))
             _ = try await send(mock, .get, "/contacts/65a100000000000000000001")
             let refused = try await send(mock, .get, "/contacts/65a100000000000000000001")
             #expect(refused.status == 429)
             #expect(firstError(refused)?["code"] == "rate_limit_exceeded")
             #expect(refused.headers["X-RateLimit-Remaining"] == "0")
-            #expect(refused.headers["X-RateLimit-Reset"].flatMap { Int($0) }.map { $0 >= now } == true)
+            // The first request leaves the window 10 s after it was made: 6 s from now.
+            #expect(refused.headers["X-RateLimit-Reset"] == "1700000010")
         }
     }
 
     @Test func searchLagsCreates() async throws {
-        try await withMock(.intercom, options: try appOptions("intercom") { $0.faults = try FaultSpec.parse("search-lag=300ms") }) { mock in
+        let time = MockClock.Manual()
+        let options = try appOptions("intercom") {
+            $0.faults = try FaultSpec.parse("search-lag=300ms")
+            $0.clock = .manual(time)
+        }
+        try await withMock(.intercom, options: options) { mock in
             let created = try await send(mock, .post, "/contacts", #"{"email":"late@example.org"}"#)
             #expect(created.status == 200)
             #expect(try await send(mock, .post, "/contacts/search", searchBody(["late@example.org"])).json["total_count"] == 0)
-            try await Task.sleep(for: .milliseconds(400))
+            time.advance(by: .milliseconds(299))
+            #expect(try await send(mock, .post, "/contacts/search", searchBody(["late@example.org"])).json["total_count"] == 0)
+            time.advance(by: .milliseconds(1))
             #expect(try await send(mock, .post, "/contacts/search", searchBody(["late@example.org"])).json["total_count"] == 1)
         }
     }

@@ -182,7 +182,12 @@ struct KlaviyoMockTests {
     }
 
     @Test func rateLimitHeadersThen429WithRetryAfter() async throws {
-        try await withMock(.klaviyo, options: appOptions("klaviyo") { $0.rateLimit = .custom(count: 3, window: .seconds(1)) }) { mock in
+        let time = MockClock.Manual()
+        let options = appOptions("klaviyo") {
+            $0.rateLimit = .custom(count: 3, window: .seconds(1))
+            $0.clock = .manual(time)
+        }
+        try await withMock(.klaviyo, options: options) { mock in
             for remaining in [2, 1, 0] {
                 let answer = try await send(mock, .get, "/api/profiles?page[size]=1")
                 #expect(answer.status == 200)
@@ -195,15 +200,28 @@ struct KlaviyoMockTests {
             #expect(refused.headers["Retry-After"] == "1")
             #expect(refused.headers["RateLimit-Remaining"] == nil)  // Klaviyo leaves them off a 429
             #expect(firstError(refused)?["code"] == "throttled")
+
+            time.advance(by: .seconds(1))
+            let again = try await send(mock, .get, "/api/profiles?page[size]=1")
+            #expect(again.status == 200)
+            #expect(again.headers["RateLimit-Remaining"] == "2")
         }
     }
 
     @Test func defaultBurstIs75PerSecond() async throws {
-        try await withMock(.klaviyo, options: appOptions("klaviyo")) { mock in
+        let time = MockClock.Manual()
+        try await withMock(.klaviyo, options: appOptions("klaviyo") { $0.clock = .manual(time) }) { mock in
             var statuses: [Int] = []
             for _ in 0..<76 { statuses.append(try await send(mock, .get, "/api/profiles/\(Self.firstId)").status) }
             #expect(statuses.prefix(75).allSatisfy { $0 == 200 || $0 == 404 })
             #expect(statuses.last == 429)
+
+            // A second later the burst window is free again, while the steady one (700 per
+            // minute, the one the headers describe) still holds the first 75.
+            time.advance(by: .seconds(1))
+            let next = try await send(mock, .get, "/api/profiles/\(Self.firstId)")
+            #expect(next.status == 200 || next.status == 404)
+            #expect(next.headers["RateLimit-Remaining"] == "624")
         }
     }
 }

@@ -115,21 +115,30 @@ struct MailerLiteMockTests {
     }
 
     @Test func limitHeadersThen429WithRetryAfter() async throws {
-        try await withMock(.mailerlite, options: appOptions("mailerlite") { $0.rateLimit = .custom(count: 2, window: .seconds(60)) }) { mock in
+        let time = MockClock.Manual(date: Date(timeIntervalSince1970: 1_700_000_000))
+        let options = appOptions("mailerlite") {
+            $0.rateLimit = .custom(count: 2, window: .seconds(60))
+            $0.clock = .manual(time)
+        }
+        try await withMock(.mailerlite, options: options) { mock in
             let first = try await send(mock, .get, "/api/fields")
             #expect(first.headers["X-RateLimit-Limit"] == "2")
             #expect(first.headers["X-RateLimit-Remaining"] == "1")
+            time.advance(by: .seconds(5))
             _ = try await send(mock, .get, "/api/fields")
             let refused = try await send(mock, .get, "/api/fields")
             #expect(refused.status == 429)
             #expect(refused.json == ["message": "Too Many Attempts."])
-            #expect(refused.headers["Retry-After"].flatMap { Int($0) }.map { (55...60).contains($0) } == true)
+            // The first request leaves the 60 s window 55 s from now.
+            #expect(refused.headers["Retry-After"] == "55")
+            #expect(refused.headers["X-RateLimit-Reset"] == "1700000060")
             #expect(refused.headers["X-RateLimit-Remaining"] == "0")
         }
     }
 
     @Test func defaultLimitIs120PerMinute() async throws {
-        try await withMock(.mailerlite, options: appOptions("mailerlite")) { mock in
+        let time = MockClock.Manual()
+        try await withMock(.mailerlite, options: appOptions("mailerlite") { $0.clock = .manual(time) }) { mock in
             var statuses: [Int] = []
             for _ in 0..<121 { statuses.append(try await send(mock, .get, "/api/fields").status) }
             #expect(statuses == Array(repeating: 200, count: 120) + [429])

@@ -39,7 +39,11 @@ struct MockAuthAndLimitTests {
     }
 
     @Test func requestBeyondTheWindowGets429WithHubSpotsBodyAndHeaders() async throws {
-        let options = hubspotOptions { $0.rateLimit = .custom(count: 5, window: .seconds(1)) }
+        let time = MockClock.Manual()
+        let options = hubspotOptions {
+            $0.rateLimit = .custom(count: 5, window: .seconds(1))
+            $0.clock = .manual(time)
+        }
         try await withMock(.hubspot, options: options) { mock in
             for remaining in (0..<5).reversed() {
                 let answer = try await mock.get(path)
@@ -53,13 +57,19 @@ struct MockAuthAndLimitTests {
             #expect(refused.headers["X-HubSpot-RateLimit-Max"] == "5")
             #expect(refused.headers["X-HubSpot-RateLimit-Remaining"] == "0")
             #expect(refused.headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "1000")
-            try await Task.sleep(for: .milliseconds(1100))
-            #expect(try await mock.get(path).status == 200)
+            time.advance(by: .milliseconds(999))
+            #expect(try await mock.get(path).status == 429)
+            time.advance(by: .milliseconds(1))
+            let again = try await mock.get(path)
+            #expect(again.status == 200)
+            #expect(again.headers["X-HubSpot-RateLimit-Remaining"] == "4")
         }
     }
 
     @Test func defaultLimitIs190PerTenSeconds() async throws {
-        try await withMock(.hubspot, options: hubspotOptions()) { mock in
+        // Frozen, so that 190 requests on a loaded machine cannot outlast the 10 s window.
+        let time = MockClock.Manual()
+        try await withMock(.hubspot, options: hubspotOptions { $0.clock = .manual(time) }) { mock in
             for _ in 0..<190 { #expect(try await mock.get(path).status == 200) }
             let refused = try await mock.get(path)
             #expect(refused.status == 429)
@@ -69,13 +79,16 @@ struct MockAuthAndLimitTests {
     }
 
     @Test func searchHasItsOwnFivePerSecondLimit() async throws {
-        try await withMock(.hubspot, options: hubspotOptions()) { mock in
+        let time = MockClock.Manual()
+        try await withMock(.hubspot, options: hubspotOptions { $0.clock = .manual(time) }) { mock in
             for _ in 0..<5 { #expect(try await mock.post("/crm/v3/objects/contacts/search", "{}").status == 200) }
             let refused = try await mock.post("/crm/v3/objects/contacts/search", "{}")
             #expect(refused.status == 429)
             #expect(refused.json["policyName"] == "SECONDLY")
             // Other endpoints are still served.
             #expect(try await mock.get(path).status == 200)
+            time.advance(by: .seconds(1))
+            #expect(try await mock.post("/crm/v3/objects/contacts/search", "{}").status == 200)
         }
     }
 

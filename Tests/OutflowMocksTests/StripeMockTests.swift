@@ -170,34 +170,51 @@ struct StripeMockTests {
     }
 
     @Test func searchLagsWritesWhileReadsByIdDoNot() async throws {
-        try await withMock(.stripe, options: try appOptions("stripe") { $0.faults = try FaultSpec.parse("search-lag=400ms") }) { mock in
+        let time = MockClock.Manual()
+        let options = try appOptions("stripe") {
+            $0.faults = try FaultSpec.parse("search-lag=400ms")
+            $0.clock = .manual(time)
+        }
+        try await withMock(.stripe, options: options) { mock in
             let created = try await send(mock, .post, "/v1/customers", "email=late%40example.org")
             let id = try #require(created.json["id"]?.string)
             #expect(try await search(mock, "email:'late@example.org'").json["data"]?.array.isEmpty == true)
             #expect(try await send(mock, .get, "/v1/customers/\(id)").status == 200)
             #expect(try await send(mock, .get, "/v1/customers?email=late%40example.org").json["data"]?.array.count == 1)
-            try await Task.sleep(for: .milliseconds(500))
+            time.advance(by: .milliseconds(399))
+            #expect(try await search(mock, "email:'late@example.org'").json["data"]?.array.isEmpty == true)
+            time.advance(by: .milliseconds(1))
             #expect(try await search(mock, "email:'late@example.org'").json["data"]?.array.count == 1)
         }
     }
 
     @Test func rateLimitIs429WithStripeShouldRetry() async throws {
-        try await withMock(.stripe, options: appOptions("stripe") { $0.rateLimit = .custom(count: 3, window: .seconds(1)) }) { mock in
+        let time = MockClock.Manual()
+        let options = appOptions("stripe") {
+            $0.rateLimit = .custom(count: 3, window: .seconds(1))
+            $0.clock = .manual(time)
+        }
+        try await withMock(.stripe, options: options) { mock in
             for _ in 0..<3 { #expect(try await send(mock, .get, "/v1/customers?limit=1").status == 200) }
             let refused = try await send(mock, .get, "/v1/customers?limit=1")
             #expect(refused.status == 429)
             #expect(refused.json["error"]?["code"] == "rate_limit")
             #expect(refused.headers["Stripe-Should-Retry"] == "true")
+            time.advance(by: .seconds(1))
+            #expect(try await send(mock, .get, "/v1/customers?limit=1").status == 200)
         }
     }
 
     @Test func searchHasItsOwnTwentyPerSecond() async throws {
-        try await withMock(.stripe, options: appOptions("stripe")) { mock in
+        let time = MockClock.Manual()
+        try await withMock(.stripe, options: appOptions("stripe") { $0.clock = .manual(time) }) { mock in
             var statuses: [Int] = []
             for _ in 0..<21 { statuses.append(try await search(mock, "email:'x@example.org'").status) }
             #expect(statuses == Array(repeating: 200, count: 20) + [429])
             let list = try await send(mock, .get, "/v1/customers?limit=1")
             #expect(list.status == 200)
+            time.advance(by: .seconds(1))
+            #expect(try await search(mock, "email:'x@example.org'").status == 200)
         }
     }
 }

@@ -14,8 +14,11 @@ actor HubSpotStore {
     private var customProperties: [String] = []
     private var initialUsers: [JSONValue] = []
     private let searchLag: Duration
+    /// When a lagged write becomes searchable (`MockOptions.clock`).
+    private let clock: MockClock
 
-    init(searchLag: Duration) {
+    init(searchLag: Duration, clock: MockClock) {
+        self.clock = clock
         self.searchLag = searchLag
     }
 
@@ -110,7 +113,7 @@ actor HubSpotStore {
 
     /// What search sees now: indexed contacts with the properties as indexed, in creation order.
     func searchSnapshot() -> [(contact: HubSpotContact, indexed: [String: String])] {
-        let now = ContinuousClock.now
+        let now = clock.now()
         var result: [(HubSpotContact, [String: String])] = []
         for id in order {
             guard var contact = contacts[id] else { continue }
@@ -215,7 +218,7 @@ actor HubSpotStore {
         if searchLag == .zero {
             contact.indexed = contact.properties
         } else {
-            contact.pendingIndex = (contact.properties, ContinuousClock.now + searchLag)
+            contact.pendingIndex = (contact.properties, clock.now() + searchLag)
         }
     }
 

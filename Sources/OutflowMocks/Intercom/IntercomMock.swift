@@ -23,6 +23,8 @@ import OutflowCore
 /// attributes (any custom attribute is taken), version-specific shapes, and regional hosts.
 struct IntercomMock: MockAPI {
     let store: IntercomStore
+    /// The calendar of `X-RateLimit-Reset` (`MockOptions.clock`).
+    let clock: MockClock
 
     // MARK: MockAPI
 
@@ -57,7 +59,7 @@ struct IntercomMock: MockAPI {
         var response = IntercomError.rateLimited(limit: rule.limit, window: rule.window).response
         response.headers[MockHTTP.name("X-RateLimit-Limit")] = String(rule.limit)
         response.headers[MockHTTP.name("X-RateLimit-Remaining")] = "0"
-        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(Self.unixTime(after: retryAfter))
+        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(unixTime(after: retryAfter))
         return response
     }
 
@@ -69,12 +71,12 @@ struct IntercomMock: MockAPI {
         guard let limit, response.headers[MockHTTP.name("X-RateLimit-Limit")] == nil else { return }
         response.headers[MockHTTP.name("X-RateLimit-Limit")] = String(limit.limit)
         response.headers[MockHTTP.name("X-RateLimit-Remaining")] = String(limit.remaining)
-        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(Self.unixTime(after: limit.resetIn))
+        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(unixTime(after: limit.resetIn))
     }
 
     /// Whole seconds since 1970 at `duration` from now, rounded up: when the window has room again.
-    static func unixTime(after duration: Duration) -> Int {
-        Int(Date().timeIntervalSince1970) + (duration > .zero ? RateLimitStatus.seconds(duration) : 0)
+    func unixTime(after duration: Duration) -> Int {
+        Int(clock.date().timeIntervalSince1970) + (duration > .zero ? RateLimitStatus.seconds(duration) : 0)
     }
 
     func users() async -> [JSONValue] { await store.allUsers() }

@@ -12,9 +12,12 @@ actor IntercomStore {
     private var order: [String] = []
     private var nextNumber = 1
     private var index: LaggedIndex<IntercomContact>
+    /// When a lagged write becomes searchable (`MockOptions.clock`).
+    private let clock: MockClock
     private var initialUsers: [JSONValue] = []
 
-    init(searchLag: Duration) {
+    init(searchLag: Duration, clock: MockClock) {
+        self.clock = clock
         index = LaggedIndex(lag: searchLag)
     }
 
@@ -44,7 +47,7 @@ actor IntercomStore {
             }
             parsed.append(contact)
         }
-        let now = ContinuousClock.now
+        let now = clock.now()
         for contact in parsed {
             insert(contact)
             index.record(id: contact.id, contact, at: now, immediately: true)
@@ -84,7 +87,7 @@ actor IntercomStore {
 
     /// What search sees now, in creation order.
     func search(_ search: IntercomSearch) -> [IntercomContact] {
-        let now = ContinuousClock.now
+        let now = clock.now()
         return order.compactMap { index.visible(id: $0, at: now) }.filter(search.matches)
     }
 
@@ -101,7 +104,7 @@ actor IntercomStore {
         if let holder = userHolding(contact, among: Array(contacts.values)) { throw .conflict(existingId: holder) }
         nextNumber = number + 1
         insert(contact)
-        index.record(id: contact.id, contact, at: .now)
+        index.record(id: contact.id, contact, at: clock.now())
         return contact
     }
 
@@ -113,7 +116,7 @@ actor IntercomStore {
         if let holder = userHolding(contact, among: Array(contacts.values)) { throw .conflict(existingId: holder) }
         contact.object["updated_at"] = .number(String(Int(Date().timeIntervalSince1970)))
         contacts[id] = contact
-        index.record(id: id, contact, at: .now)
+        index.record(id: id, contact, at: clock.now())
         return contact
     }
 

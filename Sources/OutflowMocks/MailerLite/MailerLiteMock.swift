@@ -21,6 +21,8 @@ import OutflowCore
 /// types (every field is text), double opt-in, and the import endpoint.
 struct MailerLiteMock: MockAPI {
     let store: MailerLiteStore
+    /// The calendar of `X-RateLimit-Reset` (`MockOptions.clock`).
+    let clock: MockClock
 
     // MARK: MockAPI
 
@@ -47,7 +49,7 @@ struct MailerLiteMock: MockAPI {
         response.headers[MockHTTP.name("Retry-After")] = String(seconds)
         response.headers[MockHTTP.name("X-RateLimit-Limit")] = String(rule.limit)
         response.headers[MockHTTP.name("X-RateLimit-Remaining")] = "0"
-        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(Int(Date().timeIntervalSince1970) + seconds)
+        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(Int(clock.date().timeIntervalSince1970) + seconds)
         return response
     }
 

@@ -23,4 +23,10 @@ enum MockDuration {
         let (seconds, attoseconds) = duration.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
+
+    /// `duration` in seconds, for moving a `Date` (`MockClock.Manual.date`).
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
 }

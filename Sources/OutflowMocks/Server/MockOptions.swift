@@ -20,6 +20,9 @@ public struct MockOptions: Sendable {
     /// Seed of the generator that draws faults; nil seeds it from the system's generator.
     public var seed: UInt64? = nil
     public var rateLimit: RateLimitSetting = .default
+    /// What rate-limit windows, search lag and reset headers go by; tests freeze it with
+    /// `.manual(MockClock.Manual())` and move it with `advance(by:)`.
+    public var clock: MockClock = .system
     /// Webhook mock: the path deliveries are POSTed to.
     public var webhookPath: String = "/webhook"
     /// Webhook mock: the Standard Webhooks secret (`whsec_...`); when set, signatures are verified.

@@ -7,6 +7,7 @@ actor MockRuntime {
     private let rules: [RateLimitRule]
     private var windows: [RollingWindow]
     private let faults: FaultSpec
+    private let clock: MockClock
     private let seed: UInt64
     private var generator: SeededGenerator
     /// route -> status (or "dropped") -> count, in first-seen order for a stable listing.
@@ -18,8 +19,9 @@ actor MockRuntime {
         case refused(RateLimitRule, retryAfter: Duration, RateLimitStatus?)
     }
 
-    init(rules: [RateLimitRule], faults: FaultSpec, seed: UInt64) {
+    init(rules: [RateLimitRule], faults: FaultSpec, seed: UInt64, clock: MockClock) {
         self.rules = rules
+        self.clock = clock
         self.windows = rules.map { RollingWindow(policy: $0.policy, limit: $0.limit, window: $0.window) }
         self.faults = faults
         self.seed = seed
@@ -29,7 +31,7 @@ actor MockRuntime {
     /// Grants the request in every window that applies, or refuses it without recording anything.
     /// The status reported is the first (main) rule's.
     func admit(method: HTTPRequest.Method, path: String) -> Admission {
-        let now = ContinuousClock.now
+        let now = clock.now()
         let applicable = rules.indices.filter { rules[$0].matches(method, path) }
         for index in applicable {
             let wait = windows[index].wait(at: now)

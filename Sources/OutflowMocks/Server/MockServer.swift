@@ -33,7 +33,7 @@ public final class MockServer: Sendable {
     public static func start(_ kind: MockKind, options: MockOptions = MockOptions()) async throws -> MockServer {
         let api = try await makeAPI(kind, options: options)
         let seed = options.seed ?? UInt64.random(in: .min ... .max)
-        let runtime = MockRuntime(rules: api.rateLimits(options.rateLimit), faults: options.faults, seed: seed)
+        let runtime = MockRuntime(rules: api.rateLimits(options.rateLimit), faults: options.faults, seed: seed, clock: options.clock)
 
         let router = Router(context: MockRequestContext.self)
         MockControlRoutes.add(to: router, api: api, runtime: runtime)
@@ -88,7 +88,7 @@ public final class MockServer: Sendable {
     private static func makeAPI(_ kind: MockKind, options: MockOptions) async throws -> any MockAPI {
         switch kind {
         case .hubspot:
-            let store = HubSpotStore(searchLag: options.faults.searchLag)
+            let store = HubSpotStore(searchLag: options.faults.searchLag, clock: options.clock)
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
             return HubSpotMock(store: store)
         case .mailchimp:
@@ -102,13 +102,13 @@ public final class MockServer: Sendable {
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
             return KlaviyoMock(store: store)
         case .stripe:
-            let store = StripeStore(searchLag: options.faults.searchLag)
+            let store = StripeStore(searchLag: options.faults.searchLag, clock: options.clock)
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
             return StripeMock(store: store)
         case .intercom:
-            let store = IntercomStore(searchLag: options.faults.searchLag)
+            let store = IntercomStore(searchLag: options.faults.searchLag, clock: options.clock)
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
-            return IntercomMock(store: store)
+            return IntercomMock(store: store, clock: options.clock)
         case .brevo:
             let store = BrevoStore()
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
@@ -116,7 +116,7 @@ public final class MockServer: Sendable {
         case .mailerlite:
             let store = MailerLiteStore()
             if let bytes = options.users { try await store.loadInitial(try MockUsersFile.parse(bytes)) }
-            return MailerLiteMock(store: store)
+            return MailerLiteMock(store: store, clock: options.clock)
         }
     }
 

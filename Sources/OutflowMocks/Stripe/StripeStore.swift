@@ -12,10 +12,13 @@ actor StripeStore {
     private var order: [String] = []
     private var nextNumber = 9_500_000
     private var index: LaggedIndex<StripeCustomer>
+    /// When a lagged write becomes searchable (`MockOptions.clock`).
+    private let clock: MockClock
     private var idempotency: [String: (fingerprint: String, status: Int, body: JSONValue)] = [:]
     private var initialUsers: [JSONValue] = []
 
-    init(searchLag: Duration) {
+    init(searchLag: Duration, clock: MockClock) {
+        self.clock = clock
         index = LaggedIndex(lag: searchLag)
     }
 
@@ -41,7 +44,7 @@ actor StripeStore {
             customer.object["object"] = "customer"
             parsed.append(customer)
         }
-        let now = ContinuousClock.now
+        let now = clock.now()
         for customer in parsed {
             insert(customer)
             index.record(id: customer.id, customer, at: now, immediately: true)
@@ -85,7 +88,7 @@ actor StripeStore {
 
     /// `GET /v1/customers/search`: what the index sees now, newest first.
     func search(_ query: StripeSearchQuery) -> [StripeCustomer] {
-        let now = ContinuousClock.now
+        let now = clock.now()
         return order.reversed().compactMap { index.visible(id: $0, at: now) }.filter(query.matches)
     }
 
@@ -98,7 +101,7 @@ actor StripeStore {
                 id: StripeCustomer.makeId(number), created: Int(Date().timeIntervalSince1970), invoicePrefix: String(format: "%08X", number))
             try StripeCustomerParams.apply(params, to: &customer)
             insert(customer)
-            index.record(id: customer.id, customer, at: .now)
+            index.record(id: customer.id, customer, at: clock.now())
             return customer.json
         }
     }
@@ -108,7 +111,7 @@ actor StripeStore {
             var customer = try customer(id)
             try StripeCustomerParams.apply(params, to: &customer)
             customers[id] = customer
-            index.record(id: id, customer, at: .now)
+            index.record(id: id, customer, at: clock.now())
             return customer.json
         }
     }
