@@ -86,6 +86,76 @@ enum EmbeddedConnectorFiles {
   "mock": {"settings": {"baseURL": "{{ origin }}", "accessToken": "{{ coalesce(settings.accessToken, 'mock-token') }}"}}
 }
 """##),
+        ("klaviyo.json", ##"""
+{
+  "name": "klaviyo",
+  "title": "Klaviyo",
+  "description": "Klaviyo profiles (JSON:API): lookup with filter=any(...) and links.next paging, create with 409 duplicate_profile resolved as an update, PATCH update.",
+  "docs": "https://developers.klaviyo.com/en/reference/profiles_api_overview",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://a.klaviyo.com", "description": "The API origin; point it at `outflow mock klaviyo` to test."},
+    {"name": "apiKey", "type": "string", "required": true, "secret": true, "description": "A private API key (pk_...), sent as `Authorization: Klaviyo-API-Key KEY`."},
+    {"name": "revision", "type": "string", "default": "2024-10-15", "description": "The API revision the requests are written against (the `revision` header)."}
+  ],
+  "auth": {"type": "header", "name": "Authorization", "prefix": "Klaviyo-API-Key ", "value": "{{ settings.apiKey }}"},
+  "headers": {"revision": "{{ settings.revision }}", "Accept": "application/vnd.api+json"},
+  "identity": {"unique": ["email", "phone_number", "external_id"], "caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string", "maxLength": 255}},
+      {"name": "phone_number", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "external_id", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "first_name", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "last_name", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "organization", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "locale", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "title", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "image", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "location", "type": {"kind": "object", "properties": [
+        {"name": "address1", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "address2", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "city", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "country", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "region", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "zip", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "timezone", "type": {"kind": "string"}, "readOptional": true}
+      ]}, "readOptional": true},
+      {"name": "properties", "type": {"kind": "json"}, "readOptional": true}
+    ]
+  },
+  "test": {"method": "GET", "path": "/api/profiles", "query": {"page[size]": "1"}},
+  "lookup": [
+    {
+      "properties": ["email", "phone_number", "external_id", "id"],
+      "mode": "batch",
+      "batchSize": 100,
+      "request": {"method": "GET", "path": "/api/profiles", "query": {"filter": "any({{ property }},{{ values }})", "page[size]": "100"}},
+      "records": "data",
+      "id": "id",
+      "match": "attributes.{property}",
+      "paging": {"next": "links.next"}
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/api/profiles", "contentType": "application/vnd.api+json"},
+    "item": {"data": {"type": "profile", "attributes": "{{ user }}"}},
+    "results": {"by": "index", "records": "data", "id": "id"},
+    "conflict": {"statuses": [409], "existingIdPath": "errors[0].meta.duplicate_profile_id"}
+  },
+  "update": {
+    "request": {"method": "PATCH", "path": "/api/profiles/{{ id }}", "idempotent": true, "contentType": "application/vnd.api+json"},
+    "item": {"data": {"type": "profile", "id": "{{ id }}", "attributes": "{{ user }}"}},
+    "results": {"by": "index", "records": "data", "id": "id"}
+  },
+  "rateLimit": {
+    "groups": {"default": [{"requests": 75, "per": "1s"}, {"requests": 700, "per": "1m"}]},
+    "signals": ["retry-after", "ratelimit"]
+  },
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
+  "errorMessage": ["errors[0].detail", "errors[0].title"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'mock-key') }}"}}
+}
+"""##),
         ("mailchimp.json", ##"""
 {
   "name": "mailchimp",

@@ -12,7 +12,8 @@ import Testing
         #expect(lines.contains("hubspot\tHubSpot\tlookup,create,update,upsert\tembedded"))
         #expect(lines.contains("mailchimp\tMailchimp\tlookup,create,update,upsert\tembedded"))
         #expect(lines.contains("webhook\tWebhook\tcreate\tembedded"))
-        #expect(lines.contains("klaviyo\t-\t-\tplanned"))
+        #expect(lines.contains("klaviyo\tKlaviyo\tlookup,create,update\tembedded"))
+        #expect(lines.contains("mailerlite\t-\t-\tplanned"))
     }
 
     @Test func showPrintsSettingsLimitsAndDocs() throws {

@@ -103,8 +103,8 @@ struct ConnectorFileTests {
 
     @Test func plannedConnectorsAreKnownButUnavailable() throws {
         let registry = try ConnectorRegistry.embedded()
-        #expect(throws: ApplicationError.unsupported(connector: "klaviyo", operation: "be used yet: its connector file is not written (planned)")) {
-            _ = try registry.require("klaviyo")
+        #expect(throws: ApplicationError.unsupported(connector: "mailerlite", operation: "be used yet: its connector file is not written (planned)")) {
+            _ = try registry.require("mailerlite")
         }
         do {
             _ = try registry.require("hubspto")
@@ -119,7 +119,7 @@ struct ConnectorFileTests {
         let connections = [
             Connection(id: 1, name: "a", connector: "hubspot", settings: ["acessToken": "s3cret-value"]),
             Connection(id: 2, name: "b", connector: "mailchimp", settings: ["apiKey": "${MC_KEY}", "listId": "L", "statusIfNew": "maybe"]),
-            Connection(id: 3, name: "c", connector: "klaviyo", settings: ["anything": 1]),
+            Connection(id: 3, name: "c", connector: "mailerlite", settings: ["anything": 1]),
             Connection(id: 4, name: "d", connector: "hubspot", settings: [:], mock: MockSettings()),
         ]
         let problems = registry.validate(connections, file: "w.json")
