@@ -247,6 +247,69 @@ enum EmbeddedConnectorFiles {
   "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'mock-us1') }}", "listId": "{{ coalesce(settings.listId, 'a1b2c3d4e5') }}"}}
 }
 """##),
+        ("stripe.json", ##"""
+{
+  "name": "stripe",
+  "title": "Stripe",
+  "description": "Stripe customers: form-encoded create and update, search by email (eventually consistent), Idempotency-Key on creates so a lost answer is retried safely.",
+  "docs": "https://docs.stripe.com/api/customers",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://api.stripe.com", "description": "The API origin; point it at `outflow mock stripe` to test."},
+    {"name": "secretKey", "type": "string", "required": true, "secret": true, "description": "A secret key (sk_live_... or a restricted rk_...), sent as Bearer."}
+  ],
+  "auth": {"type": "bearer", "token": "{{ settings.secretKey }}"},
+  "identity": {"caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string", "maxLength": 512}, "readOptional": true},
+      {"name": "name", "type": {"kind": "string", "maxLength": 256}, "readOptional": true},
+      {"name": "phone", "type": {"kind": "string", "maxLength": 20}, "readOptional": true},
+      {"name": "description", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "address", "type": {"kind": "object", "properties": [
+        {"name": "line1", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "line2", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "city", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "state", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "postal_code", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "country", "type": {"kind": "string"}, "readOptional": true}
+      ]}, "readOptional": true},
+      {"name": "metadata", "type": {"kind": "json"}, "readOptional": true}
+    ]
+  },
+  "test": {"method": "GET", "path": "/v1/customers", "query": {"limit": "1"}},
+  "lookup": [
+    {
+      "properties": ["email", "name", "phone"],
+      "mode": "batch",
+      "batchSize": 10,
+      "request": {"method": "GET", "path": "/v1/customers/search", "group": "search", "query": {"query": "{{ items }}", "limit": "100"}},
+      "item": "{{ property }}:'{{ escape(value, \"'\") }}'",
+      "join": " OR ",
+      "records": "data",
+      "id": "id",
+      "match": "{property}",
+      "paging": {"cursor": "next_page", "param": "page", "in": "query"}
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/v1/customers", "encoding": "form", "idempotent": true, "headers": {"Idempotency-Key": "outflow-{{ id }}"}},
+    "item": "{{ user }}",
+    "results": {"by": "index", "records": "", "id": "id"}
+  },
+  "update": {
+    "request": {"method": "POST", "path": "/v1/customers/{{ id }}", "encoding": "form", "idempotent": true},
+    "item": "{{ user }}",
+    "results": {"by": "index", "records": "", "id": "id"}
+  },
+  "rateLimit": {
+    "groups": {"default": {"requests": 100, "per": "1s"}, "search": {"requests": 20, "per": "1s"}},
+    "signals": ["stripe-should-retry"]
+  },
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503], "shouldRetryHeader": "Stripe-Should-Retry"},
+  "errorMessage": ["error.message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "secretKey": "{{ coalesce(settings.secretKey, 'sk_test_mock') }}"}}
+}
+"""##),
         ("webhook.json", ##"""
 {
   "name": "webhook",
