@@ -86,6 +86,81 @@ enum EmbeddedConnectorFiles {
   "mock": {"settings": {"baseURL": "{{ origin }}", "accessToken": "{{ coalesce(settings.accessToken, 'mock-token') }}"}}
 }
 """##),
+        ("intercom.json", ##"""
+{
+  "name": "intercom",
+  "title": "Intercom",
+  "description": "Intercom contacts: search with IN and starting_after paging, create with the 409 conflict's id resolved as an update, PUT update.",
+  "docs": "https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://api.intercom.io", "description": "The API origin (https://api.eu.intercom.io or https://api.au.intercom.io for those regions); point it at `outflow mock intercom` to test."},
+    {"name": "accessToken", "type": "string", "required": true, "secret": true, "description": "An access token, sent as Bearer."},
+    {"name": "version", "type": "string", "default": "2.11", "description": "The Intercom-Version header."},
+    {"name": "role", "type": "string", "default": "user", "values": ["user", "lead"], "description": "The contacts looked up and created: users (unique by email) or leads (which may share an email)."}
+  ],
+  "auth": {"type": "bearer", "token": "{{ settings.accessToken }}"},
+  "headers": {"Intercom-Version": "{{ settings.version }}"},
+  "identity": {"caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "external_id", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "name", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "phone", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "avatar", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "owner_id", "type": {"kind": "int"}, "readOptional": true},
+      {"name": "signed_up_at", "type": {"kind": "int"}, "readOptional": true},
+      {"name": "last_seen_at", "type": {"kind": "int"}, "readOptional": true},
+      {"name": "unsubscribed_from_emails", "type": {"kind": "boolean"}, "readOptional": true},
+      {"name": "custom_attributes", "type": {"kind": "json"}, "readOptional": true}
+    ]
+  },
+  "test": {"method": "POST", "path": "/contacts/search", "idempotent": true,
+           "body": {"query": {"field": "role", "operator": "=", "value": "{{ settings.role }}"}, "pagination": {"per_page": 1}}},
+  "lookup": [
+    {
+      "properties": ["*"],
+      "mode": "batch",
+      "batchSize": 100,
+      "request": {"method": "POST", "path": "/contacts/search", "idempotent": true,
+                  "body": {"query": {"operator": "AND", "value": [
+                             {"field": "role", "operator": "=", "value": "{{ settings.role }}"},
+                             {"field": "{{ property }}", "operator": "IN", "value": "{{ values }}"}]},
+                           "pagination": {"per_page": 150}}},
+      "records": "data",
+      "id": "id",
+      "match": "{property}",
+      "paging": {"cursor": "pages.next.starting_after", "param": "pagination.starting_after", "in": "body"}
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/contacts"},
+    "item": {
+      "role": "{{ settings.role }}",
+      "email": "{{ user.email }}", "external_id": "{{ user.external_id }}", "name": "{{ user.name }}", "phone": "{{ user.phone }}",
+      "avatar": "{{ user.avatar }}", "owner_id": "{{ user.owner_id }}", "signed_up_at": "{{ user.signed_up_at }}",
+      "last_seen_at": "{{ user.last_seen_at }}", "unsubscribed_from_emails": "{{ user.unsubscribed_from_emails }}",
+      "custom_attributes": "{{ user.custom_attributes }}"
+    },
+    "results": {"by": "index", "records": "", "id": "id"},
+    "conflict": {"statuses": [409], "existingIdAfter": "with id="}
+  },
+  "update": {
+    "request": {"method": "PUT", "path": "/contacts/{{ id }}"},
+    "item": {
+      "email": "{{ user.email }}", "external_id": "{{ user.external_id }}", "name": "{{ user.name }}", "phone": "{{ user.phone }}",
+      "avatar": "{{ user.avatar }}", "owner_id": "{{ user.owner_id }}", "signed_up_at": "{{ user.signed_up_at }}",
+      "last_seen_at": "{{ user.last_seen_at }}", "unsubscribed_from_emails": "{{ user.unsubscribed_from_emails }}",
+      "custom_attributes": "{{ user.custom_attributes }}"
+    },
+    "results": {"by": "index", "records": "", "id": "id"}
+  },
+  "rateLimit": {"groups": {"default": {"requests": 1666, "per": "10s"}}, "signals": ["x-ratelimit-reset"]},
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
+  "errorMessage": ["errors[0].message", "message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "accessToken": "{{ coalesce(settings.accessToken, 'mock-token') }}"}}
+}
+"""##),
         ("klaviyo.json", ##"""
 {
   "name": "klaviyo",

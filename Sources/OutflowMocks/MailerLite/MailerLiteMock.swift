@@ -47,7 +47,7 @@ struct MailerLiteMock: MockAPI {
         response.headers[MockHTTP.name("Retry-After")] = String(seconds)
         response.headers[MockHTTP.name("X-RateLimit-Limit")] = String(rule.limit)
         response.headers[MockHTTP.name("X-RateLimit-Remaining")] = "0"
-        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(Int(Date().timeIntervalSince1970) + seconds)
+        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(Int((Date().timeIntervalSince1970 + Double(seconds)).rounded(.up)))
         return response
     }
 
