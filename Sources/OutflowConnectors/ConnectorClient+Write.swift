@@ -192,7 +192,9 @@ extension ConnectorClient {
         var results = [WriteResult?](repeating: nil, count: built.count)
         var conflicts: [(Int, String)] = []
         func success(_ action: ResultSpec.Action, record: JSONValue?, at index: Int) {
-            let id = record.flatMap { rules.id.string($0) } ?? built[index].item.appID ?? built[index].item.deliveryID
+            let id =
+                record.flatMap { rules.id.string($0) } ?? built[index].item.appID
+                ?? (try? rules.defaultId?.string(built[index].scope)).flatMap { $0 } ?? built[index].item.deliveryID
             var created: Bool
             switch action {
             case .created: created = true

@@ -3,6 +3,85 @@
 /// The connector files compiled into the binary, by file name.
 enum EmbeddedConnectorFiles {
     static let files: [(name: String, text: String)] = [
+        ("brevo.json", ##"""
+{
+  "name": "brevo",
+  "title": "Brevo",
+  "description": "Brevo API v3 contacts: lookup per email, create, upsert with updateEnabled, batch update of 100 whose 404 names the unknown contacts.",
+  "docs": "https://developers.brevo.com/reference/getting-started-1",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://api.brevo.com", "description": "The API origin; point it at `outflow mock brevo` to test."},
+    {"name": "apiKey", "type": "string", "required": true, "secret": true, "description": "An API key (xkeysib-...), sent in the api-key header."}
+  ],
+  "auth": {"type": "header", "name": "api-key", "value": "{{ settings.apiKey }}"},
+  "identity": {"unique": ["email", "ext_id"], "caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "ext_id", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "emailBlacklisted", "type": {"kind": "boolean"}, "readOptional": true},
+      {"name": "smsBlacklisted", "type": {"kind": "boolean"}, "readOptional": true}
+    ],
+    "request": {"method": "GET", "path": "/v3/contacts/attributes"},
+    "records": "attributes",
+    "parent": "attributes",
+    "name": "name",
+    "kind": {"path": "type", "map": {"text": "string", "float": "float", "date": "date", "boolean": "boolean", "id": "int", "category": "string"}, "default": "string"}
+  },
+  "test": {"method": "GET", "path": "/v3/contacts/attributes"},
+  "lookup": [
+    {
+      "properties": ["email"],
+      "mode": "perValue",
+      "batchSize": 100,
+      "request": {"method": "GET", "path": "/v3/contacts/{{ value }}", "query": {"identifierType": "email_id"}},
+      "notFound": [404],
+      "records": "",
+      "id": "id",
+      "match": "email"
+    },
+    {
+      "properties": ["ext_id"],
+      "mode": "perValue",
+      "batchSize": 100,
+      "request": {"method": "GET", "path": "/v3/contacts/{{ value }}", "query": {"identifierType": "ext_id"}},
+      "notFound": [404],
+      "records": "",
+      "id": "id",
+      "match": "ext_id"
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/v3/contacts"},
+    "item": {"email": "{{ user.email }}", "ext_id": "{{ user.ext_id }}", "attributes": "{{ user.attributes }}",
+             "emailBlacklisted": "{{ user.emailBlacklisted }}", "smsBlacklisted": "{{ user.smsBlacklisted }}"},
+    "results": {"by": "index", "records": "", "id": "id"}
+  },
+  "update": {
+    "request": {"method": "POST", "path": "/v3/contacts/batch", "idempotent": true},
+    "batchSize": 100,
+    "wrapper": "contacts",
+    "item": {"id": "{{ json_parse(id) }}", "ext_id": "{{ user.ext_id }}", "attributes": "{{ user.attributes }}",
+             "emailBlacklisted": "{{ user.emailBlacklisted }}", "smsBlacklisted": "{{ user.smsBlacklisted }}"},
+    "results": {"by": "index"},
+    "rejectedItems": {"statuses": [404], "indexesAfter": "indexes "}
+  },
+  "upsert": {
+    "properties": ["email"],
+    "request": {"method": "POST", "path": "/v3/contacts", "idempotent": true},
+    "item": {"email": "{{ user.email }}", "ext_id": "{{ user.ext_id }}", "attributes": "{{ user.attributes }}",
+             "emailBlacklisted": "{{ user.emailBlacklisted }}", "smsBlacklisted": "{{ user.smsBlacklisted }}", "updateEnabled": true},
+    "results": {"by": "index", "records": "", "id": "id", "createdStatuses": [201], "defaultId": "{{ lower(user.email) }}"}
+  },
+  "rateLimit": {
+    "groups": {"default": [{"requests": 10, "per": "1s"}, {"requests": 36000, "per": "1h"}]},
+    "signals": ["x-sib-ratelimit-reset"]
+  },
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
+  "errorMessage": ["message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'xkeysib-mock') }}"}}
+}
+"""##),
         ("hubspot.json", ##"""
 {
   "name": "hubspot",

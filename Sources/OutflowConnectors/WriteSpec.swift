@@ -123,6 +123,9 @@ public struct ResultSpec: Sendable {
     /// Statuses that mean "created" (MailerLite's upsert: 201 created, 200 updated), read from the
     /// record's `status` when given, else from the answer's status.
     public var createdStatuses: Set<Int>?
+    /// The id of a user whose answer carries none (Brevo's 204 after an upsert that updated): a
+    /// template of the item (scope `user`), an identifier the application accepts (`{{ user.email }}`).
+    public var defaultId: Template?
 
     init() {}
 
@@ -178,6 +181,7 @@ public struct ResultSpec: Sendable {
         spec.correlation = ResponsePath(fields.string("correlation") ?? "")
         spec.status = fields.string("status").map(ResponsePath.init)
         spec.createdStatuses = fields.statuses("createdStatuses")
+        spec.defaultId = fields.template("defaultId")
         spec.itemKey = fields.template("itemKey")
         spec.recordKey = fields.template("recordKey")
         if let errors = fields.objectMember("errors") {
