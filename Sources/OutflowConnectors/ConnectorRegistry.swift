@@ -19,7 +19,7 @@ public struct ConnectorRegistry: Sendable {
     public private(set) var connectors: [String: Connector] = [:]
 
     /// Applications whose connector files are not written yet.
-    public static let planned: Set<String> = ["mailerlite"]
+    public static let planned: Set<String> = []
 
     public init() {}
 

@@ -401,6 +401,77 @@ enum EmbeddedConnectorFiles {
   "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'mock-us1') }}", "listId": "{{ coalesce(settings.listId, 'a1b2c3d4e5') }}"}}
 }
 """##),
+        ("mailerlite.json", ##"""
+{
+  "name": "mailerlite",
+  "title": "MailerLite",
+  "description": "MailerLite (connect.mailerlite.com) subscribers: lookup per email, upsert by email, creates and updates 50 at a time through /api/batch.",
+  "docs": "https://developers.mailerlite.com/docs/subscribers.html",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://connect.mailerlite.com", "description": "The API origin; point it at `outflow mock mailerlite` to test."},
+    {"name": "apiKey", "type": "string", "required": true, "secret": true, "description": "An API token, sent as Bearer."}
+  ],
+  "auth": {"type": "bearer", "token": "{{ settings.apiKey }}"},
+  "identity": {"unique": ["email"], "caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string"}, "createRequired": true},
+      {"name": "status", "type": {"kind": "string", "values": ["active", "unsubscribed", "unconfirmed", "bounced", "junk"]}, "readOptional": true}
+    ],
+    "request": {"method": "GET", "path": "/api/fields"},
+    "records": "data",
+    "parent": "fields",
+    "name": "key",
+    "description": "name",
+    "kind": {"path": "type", "map": {"text": "string", "number": "float", "date": "date"}, "default": "string"}
+  },
+  "test": {"method": "GET", "path": "/api/fields"},
+  "lookup": [
+    {
+      "properties": ["email"],
+      "mode": "perValue",
+      "batchSize": 100,
+      "request": {"method": "GET", "path": "/api/subscribers/{{ value }}"},
+      "notFound": [404],
+      "records": "data",
+      "id": "id",
+      "match": "email"
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/api/batch", "idempotent": true},
+    "batchSize": 50,
+    "wrapper": "requests",
+    "item": {"method": "POST", "path": "api/subscribers",
+             "body": {"email": "{{ user.email }}", "fields": "{{ user.fields }}", "status": "{{ user.status }}"}},
+    "results": {"by": "index", "records": "responses", "status": "code", "createdStatuses": [201], "id": "body.data.id",
+                "errors": {"path": "responses", "message": ["body.message"]}}
+  },
+  "update": {
+    "request": {"method": "POST", "path": "/api/batch", "idempotent": true},
+    "batchSize": 50,
+    "wrapper": "requests",
+    "item": {"method": "PUT", "path": "api/subscribers/{{ id }}",
+             "body": {"fields": "{{ user.fields }}", "status": "{{ user.status }}"}},
+    "results": {"by": "index", "records": "responses", "status": "code", "id": "body.data.id",
+                "errors": {"path": "responses", "message": ["body.message"]}}
+  },
+  "upsert": {
+    "properties": ["email"],
+    "request": {"method": "POST", "path": "/api/batch", "idempotent": true},
+    "batchSize": 50,
+    "wrapper": "requests",
+    "item": {"method": "POST", "path": "api/subscribers",
+             "body": {"email": "{{ user.email }}", "fields": "{{ user.fields }}", "status": "{{ user.status }}"}},
+    "results": {"by": "index", "records": "responses", "status": "code", "createdStatuses": [201], "id": "body.data.id",
+                "errors": {"path": "responses", "message": ["body.message"]}}
+  },
+  "rateLimit": {"groups": {"default": {"requests": 120, "per": "1m"}}, "signals": ["retry-after", "x-ratelimit-reset"]},
+  "retry": {"maxAttempts": 5, "maxWait": "90s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
+  "errorMessage": ["message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'mock-token') }}"}}
+}
+"""##),
         ("stripe.json", ##"""
 {
   "name": "stripe",

@@ -13,7 +13,8 @@ import Testing
         #expect(lines.contains("mailchimp\tMailchimp\tlookup,create,update,upsert\tembedded"))
         #expect(lines.contains("webhook\tWebhook\tcreate\tembedded"))
         #expect(lines.contains("klaviyo\tKlaviyo\tlookup,create,update\tembedded"))
-        #expect(lines.contains("mailerlite\t-\t-\tplanned"))
+        #expect(lines.contains("mailerlite\tMailerLite\tlookup,create,update,upsert\tembedded"))
+        #expect(!lines.contains { $0.hasSuffix("planned") })
     }
 
     @Test func showPrintsSettingsLimitsAndDocs() throws {
