@@ -87,9 +87,11 @@ public struct RequestSpec: Sendable {
     }
 
     /// The URL for `scope`: base URL, the evaluated path, and the query (values percent-encoded).
+    /// A value an expression puts in the path is one segment: percent-encoded, `/` included, so an
+    /// email such as `a/b?c@x.org` cannot change the path (Brevo's `/v3/contacts/{{ value }}`).
     func url(baseURL: String, scope: TemplateScope) throws(TemplateError) -> String {
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        guard let target = try path.string(scope) else {
+        guard let target = try Self.pathText(path, scope) else {
             throw TemplateError(expression: pathSource, message: "the path reads a value that is missing")
         }
         url += target
@@ -100,6 +102,31 @@ public struct RequestSpec: Sendable {
         }
         if !pairs.isEmpty { url += (url.contains("?") ? "&" : "?") + pairs.joined(separator: "&") }
         return url
+    }
+
+    /// The path with each expression's value percent-encoded as a segment (`@` kept, as RFC 3986 allows).
+    private static func pathText(_ template: Template, _ scope: TemplateScope) throws(TemplateError) -> String? {
+        switch template {
+        case .expression:
+            return try template.string(scope).map(segment)
+        case .text(let parts):
+            var out = ""
+            for part in parts {
+                switch part {
+                case .text(let text): out += text
+                case .expression(let expression):
+                    guard let value = try Template.expression(expression).string(scope) else { return nil }
+                    out += segment(value)
+                }
+            }
+            return out
+        default:
+            return try template.string(scope)
+        }
+    }
+
+    private static func segment(_ text: String) -> String {
+        encode(text).replacingOccurrences(of: "%40", with: "@")
     }
 
     /// RFC 3986 unreserved characters stay; everything else is percent-encoded.

@@ -33,6 +33,11 @@ struct BrevoConnectorTests {
             #expect(found.map { $0.map(\.id) } == [["101"], []])
             let byExternal = try await harness.client.lookup(property: "ext_id", values: strings("x-2", "x-9"))
             #expect(byExternal.map { $0.map(\.id) } == [["102"], []])
+            // A value in the path is one percent-encoded segment.
+            let plus = await harness.client.create([user(["email": .string("ada+tag@example.org")])])
+            #expect(plus[0].isCreated, "\(plus)")
+            let found2 = try await harness.client.lookup(property: "email", values: strings("ada+tag@example.org", "a/b@example.org"))
+            #expect(found2.map(\.count) == [1, 0])
         }
     }
 

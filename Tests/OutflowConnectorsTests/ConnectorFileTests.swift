@@ -53,6 +53,18 @@ struct ConnectorFileTests {
                 #"{"name": "x", "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}}"#,
                 "settings", "baseURL"
             ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a", "encoding": "from"}, "item": {}}}"#,
+                "create.request.encoding", "did you mean \"form\""
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "lookup": [{"properties": ["email"], "request": {"path": "/a"}, "match": "email", "join": " OR "}], "create": {"request": {"path": "/a"}, "item": {}}}"#,
+                "lookup[0].join", "needs \"item\""
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}, "rateLimit": {"groups": {"default": [{"requests": 5, "per": "1s"}, {"requests": 0, "per": "1m"}]}}}"#,
+                "rateLimit.groups.default[1].requests", "expected an integer from 1"
+            ),
         ] as [(String, String, String)]
     )
     func parseErrorsNameTheFileAndPath(text: String, path: String, message: String) {
