@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "OutflowStore", targets: ["OutflowStore"]),
         .library(name: "OutflowMocks", targets: ["OutflowMocks"]),
         .library(name: "OutflowConnectors", targets: ["OutflowConnectors"]),
+        .library(name: "OutflowEngine", targets: ["OutflowEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +52,10 @@ let package = Package(
         .target(name: "OutflowConnectors", dependencies: ["OutflowCore", "OutflowHTTP"]),
         .target(name: "OutflowStore", dependencies: ["OutflowCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
+            name: "OutflowEngine",
+            dependencies: ["OutflowCore", "OutflowSources", "OutflowFunctions", "OutflowHTTP", "OutflowConnectors", "OutflowStore"]
+        ),
+        .target(
             name: "OutflowMocks",
             dependencies: [
                 "OutflowCore",
@@ -73,6 +78,7 @@ let package = Package(
                 "OutflowStore",
                 "OutflowHTTP",
                 "OutflowConnectors",
+                "OutflowEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,9 +86,13 @@ let package = Package(
         .testTarget(name: "OutflowSourcesTests", dependencies: ["OutflowSources", "OutflowCore"]),
         .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
         .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
-        .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore"]),
+        .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore", "OutflowMocks"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
         .testTarget(name: "OutflowStoreTests", dependencies: ["OutflowStore"]),
+        .testTarget(
+            name: "OutflowEngineTests",
+            dependencies: ["OutflowEngine", "OutflowConnectors", "OutflowStore", "OutflowCore", "OutflowWorkspace", "OutflowMocks", "OutflowHTTP"]
+        ),
         .testTarget(name: "OutflowConnectorsTests", dependencies: ["OutflowConnectors", "OutflowMocks", "OutflowHTTP", "OutflowCore"]),
         .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
     ]

@@ -14,12 +14,12 @@ struct Outflow: AsyncParsableCommand {
             and how each becomes an application user. Start with `outflow validate` and `outflow preview`.
 
             Exit codes: 0 success; 1 the command could not be done; 2 done, but some profiles failed; \
-            64 usage error.
+            64 usage error; 130 interrupted (Ctrl-C).
             """,
         version: version,
         subcommands: [
-            ValidateCommand.self, PreviewCommand.self, RunsCommand.self, StateCommand.self, MockCommand.self, ConnectorsCommand.self,
-            ConnectionsCommand.self, FunctionWorkerCommand.self,
+            RunCommand.self, ValidateCommand.self, PreviewCommand.self, RunsCommand.self, StateCommand.self, MockCommand.self,
+            ConnectorsCommand.self, ConnectionsCommand.self, FunctionWorkerCommand.self,
         ]
     )
 }

@@ -68,7 +68,24 @@ enum RunText {
         JSONWriter.string(errorJSON(error))
     }
 
+    /// The summary `outflow run` prints for one run: status, counts, and the first errors.
+    /// It holds no times, so a run that does the same work prints the same summary.
+    static func summary(_ run: RunRecord, label: String, errors: [ProfileError]) -> [String] {
+        var status = run.status.rawValue
+        if run.dryRun { status += " (dry run: nothing was sent)" }
+        var lines = ["\(label): \(status), run \(run.id ?? 0)"]
+        let c = run.counts
+        lines.append(
+            "  read \(c.read): filteredOut \(c.filteredOut), created \(c.created), updated \(c.updated), unchanged \(c.unchanged), "
+                + "skipped \(c.skipped), failed \(c.failed)")
+        for error in errors.prefix(5) { lines.append("  \(error.profile) \(error.stage): \(error.message)") }
+        if c.failed > 5 { lines.append("  … and \(c.failed - 5) more failed profiles") }
+        return lines
+    }
+
+    /// A profile key is stored as section 5's JSON text (`42`, `"c-17"`), so it is written back as that JSON.
     private static func errorJSON(_ error: ProfileError) -> JSONValue {
-        .object(JSONObject([("profile", .string(error.profile)), ("stage", .string(error.stage)), ("message", .string(error.message))]))
+        let profile = (try? JSONParser.parse(error.profile)) ?? .string(error.profile)
+        return .object(JSONObject([("profile", profile), ("stage", .string(error.stage)), ("message", .string(error.message))]))
     }
 }

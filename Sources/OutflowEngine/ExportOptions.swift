@@ -1,0 +1,31 @@
+import OutflowFunctions
+import OutflowStore
+
+/// How one run behaves: the `run` flags of DESIGN section 11 plus the engine's own bounds.
+///
+/// ```swift
+/// var options = ExportOptions()
+/// options.dryRun = true
+/// options.window = TimeWindow(begin: DateTimeValue(parsing: "2024-01-01T00:00:00Z"), end: nil)
+/// ```
+public struct ExportOptions: Sendable {
+    /// Look up and plan, send nothing, record no export state (`--dry-run`).
+    public var dryRun = false
+    /// Ignore the export state: nothing is `unchanged` (`--full`).
+    public var full = false
+    /// Keep only profiles whose `updatedAt` falls in this window (`--begin-time/--end-time`).
+    public var window: TimeWindow?
+    /// Work batches being looked up and sent at once; with the batch size this bounds memory, and
+    /// the connector's rate limiter paces the requests.
+    public var maxInFlight = 4
+    /// Whole work batches failing one after another that make the failure systemic (DESIGN 9).
+    public var maxConsecutiveBatchFailures = 5
+    /// Where transformation functions run.
+    public var functionHost: FunctionHost = .inProcess
+    /// Who takes the run lock.
+    public var owner: RunOwner = .current()
+    /// Seconds between heartbeats of the run lock (DESIGN 10: every 5 s).
+    public var heartbeatInterval: Double = 5
+
+    public init() {}
+}
