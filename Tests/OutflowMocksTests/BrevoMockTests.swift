@@ -128,15 +128,8 @@ struct BrevoMockTests {
 
     @Test func limitHeadersEverywhereAnd429WithoutRetryAfter() async throws {
         try await withMock(.brevo, options: appOptions("brevo")) { mock in
-            let start = ContinuousClock.now
-            var answers: [(remaining: Int, answer: MockHarness.Answer)] = []
             for remaining in (0..<10).reversed() {
-                answers.append((remaining, try await send(mock, .get, "/v3/contacts/attributes")))
-            }
-            // The counts hold, and the 11th is refused, only when all of them fit in one second; a
-            // loaded machine may be slower, and then the window has moved on.
-            guard ContinuousClock.now - start < .milliseconds(900) else { return }
-            for (remaining, answer) in answers {
+                let answer = try await send(mock, .get, "/v3/contacts/attributes")
                 #expect(answer.status == 200)
                 #expect(answer.headers["x-sib-ratelimit-limit"] == "10")
                 #expect(answer.headers["x-sib-ratelimit-remaining"] == String(remaining))

@@ -201,11 +201,9 @@ struct KlaviyoMockTests {
     @Test func defaultBurstIs75PerSecond() async throws {
         try await withMock(.klaviyo, options: appOptions("klaviyo")) { mock in
             var statuses: [Int] = []
-            let start = ContinuousClock.now
             for _ in 0..<76 { statuses.append(try await send(mock, .get, "/api/profiles/\(Self.firstId)").status) }
             #expect(statuses.prefix(75).allSatisfy { $0 == 200 || $0 == 404 })
-            // The 76th is refused only when all of them fit in one second; a loaded machine may be slower.
-            if ContinuousClock.now - start < .milliseconds(900) { #expect(statuses.last == 429) }
+            #expect(statuses.last == 429)
         }
     }
 }
