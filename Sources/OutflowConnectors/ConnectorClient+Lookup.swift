@@ -40,7 +40,7 @@ extension ConnectorClient {
                 scope.property = .string(property)
                 scope.values = .array(chunk)
                 var request = spec.request
-                if let wrapper = spec.wrapper, let item = spec.item {
+                if let item = spec.item {
                     var items: [JSONValue] = []
                     for (offset, value) in chunk.enumerated() {
                         var itemScope = scope
@@ -52,13 +52,19 @@ extension ConnectorClient {
                             throw .requestFailed(connector: connector.name, message: "\(what): \(error)")
                         }
                     }
-                    let body: JSONValue
-                    do {
-                        body = try request.body?.evaluate(scope) ?? .object(JSONObject())
-                    } catch {
-                        throw .requestFailed(connector: connector.name, message: "\(what): \(error)")
+                    if let wrapper = spec.wrapper {
+                        let body: JSONValue
+                        do {
+                            body = try request.body?.evaluate(scope) ?? .object(JSONObject())
+                        } catch {
+                            throw .requestFailed(connector: connector.name, message: "\(what): \(error)")
+                        }
+                        request.body = .literal(BodyBuilder.insert(.array(items), at: wrapper, in: body))
+                    } else if let join = spec.join {
+                        scope.items = .string(items.map { if case .string(let text) = $0 { text } else { JSONWriter.string($0) } }.joined(separator: join))
+                    } else {
+                        scope.items = .array(items)
                     }
-                    request.body = .literal(BodyBuilder.insert(.array(items), at: wrapper, in: body))
                 }
                 let records = try await fetchLookup(request, spec: spec, scope: scope, property: property, what: what)
                 for record in records { assign(record, default: nil) }

@@ -140,10 +140,27 @@ extension ConnectorClient {
         if answer.status == 401 || answer.status == 403 {
             let error = ApplicationError.authenticationFailed(connector: connector.name, status: answer.status, message: text)
             for entry in built { results[entry.index] = .failed(message: error.description) }
-        } else if built.count == 1, let conflict = spec.conflict, conflict.statuses.contains(answer.status),
-            let existing = conflict.existingId(in: text, scope: built[0].scope)
+        } else if built.count == 1, kind != .update, let conflict = spec.conflict, conflict.statuses.contains(answer.status),
+            let existing = conflict.existingId(in: text, json: answer.json, scope: built[0].scope)
         {
             results[built[0].index] = await resolveConflict(items[built[0].index], existingID: existing)
+        } else if let rejected = spec.rejectedItems, rejected.statuses.contains(answer.status),
+            let bad = rejected.indexes(in: text, count: built.count)
+        {
+            var again: [WriteItem] = []
+            var againIndexes: [Int] = []
+            for (position, entry) in built.enumerated() {
+                if bad.contains(position) {
+                    results[entry.index] = .failed(message: "\(connector.name): HTTP \(answer.status): \(text)")
+                } else {
+                    again.append(items[entry.index])
+                    againIndexes.append(entry.index)
+                }
+            }
+            if !again.isEmpty {
+                let retried = await writeBatch(spec, kind: kind, again[...])
+                for (offset, index) in againIndexes.enumerated() { results[index] = retried[offset] }
+            }
         } else if built.count > 1, spec.splitStatuses.contains(answer.status) {
             let sent = built.map { items[$0.index] }
             let half = sent.count / 2
@@ -175,16 +192,24 @@ extension ConnectorClient {
         var results = [WriteResult?](repeating: nil, count: built.count)
         var conflicts: [(Int, String)] = []
         func success(_ action: ResultSpec.Action, record: JSONValue?, at index: Int) {
-            let id = record.flatMap { rules.id.string($0) } ?? built[index].item.appID ?? built[index].item.deliveryID
+            let id =
+                record.flatMap { rules.id.string($0) } ?? built[index].item.appID
+                ?? (try? rules.defaultId?.string(built[index].scope)).flatMap { $0 } ?? built[index].item.deliveryID
             var created: Bool
             switch action {
             case .created: created = true
             case .updated: created = false
-            case .operation: created = kind != .update
+            case .operation:
+                created = kind != .update
+                if created, let statuses = rules.createdStatuses {
+                    created = statuses.contains(record.flatMap { recordStatus($0) } ?? answer.status)
+                }
             case .flag(let path): created = record.flatMap { path.read($0) } == .bool(true)
             }
             results[index] = created ? .created(id: id) : .updated(id: id)
         }
+        func recordStatus(_ record: JSONValue) -> Int? { rules.status.flatMap { $0.string(record) }.flatMap { Int($0) } }
+        func isSuccess(_ record: JSONValue) -> Bool { recordStatus(record).map { (200..<300).contains($0) } ?? true }
         guard let json = answer.json else {
             // An empty 2xx (a webhook's 204): every item was accepted.
             for index in built.indices { success(.operation, record: nil, at: index) }
@@ -221,7 +246,7 @@ extension ConnectorClient {
             case nil, .null?: records = []
             case let single?: records = [single]
             }
-            for (position, record) in records.enumerated() {
+            for (position, record) in records.enumerated() where isSuccess(record) {
                 if let index = owner(record, position: position, correlation: rules.correlation), results[index] == nil {
                     success(source.action, record: record, at: index)
                 }
@@ -229,9 +254,12 @@ extension ConnectorClient {
         }
         if let errorsPath = rules.errors, case .array(let errors)? = errorsPath.read(json) {
             for (position, error) in errors.enumerated() {
+                if rules.status != nil, isSuccess(error) { continue }
                 guard let index = owner(error, position: position, correlation: rules.errorCorrelation), results[index] == nil else { continue }
                 let text = rules.errorMessage.lazy.compactMap { $0.string(error) }.first ?? JSONWriter.string(error)
-                if kind != .update, let conflict = spec.conflict, let existing = conflict.existingId(in: text, scope: built[index].scope) {
+                if kind != .update, let conflict = spec.conflict,
+                    let existing = conflict.existingId(in: text, json: error, scope: built[index].scope)
+                {
                     conflicts.append((index, existing))
                     results[index] = .failed(message: "conflict")
                 } else {

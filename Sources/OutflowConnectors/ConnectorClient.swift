@@ -140,13 +140,21 @@ public struct ConnectorClient: ApplicationClient {
     }
 
     /// Sends `spec` for `scope`, with `body` (already built) when given, else the spec's body template.
-    func send(_ spec: RequestSpec, scope: TemplateScope, body: JSONValue? = nil, signatureIDs: [String]? = nil) async throws(RequestFailure) -> Answer
-    {
-        let url: String
+    /// `absoluteURL` replaces the spec's path and query (a `next` link of cursor paging).
+    func send(
+        _ spec: RequestSpec,
+        scope: TemplateScope,
+        body: JSONValue? = nil,
+        signatureIDs: [String]? = nil,
+        absoluteURL: String? = nil
+    ) async throws(RequestFailure) -> Answer {
+        var url = absoluteURL ?? ""
         var payload = body
+        var headers: JSONValue?
         do {
-            url = try spec.url(baseURL: baseURL, scope: scope)
+            if absoluteURL == nil { url = try spec.url(baseURL: baseURL, scope: scope) }
             if payload == nil, let template = spec.body { payload = try template.evaluate(scope) }
+            headers = try spec.headers?.evaluate(scope)
         } catch {
             throw .template(error)
         }
@@ -154,9 +162,25 @@ public struct ConnectorClient: ApplicationClient {
         request.headers["Accept"] = "application/json"
         if let authHeader { request.headers[authHeader.name] = authHeader.value }
         for (name, value) in fixedHeaders { request.headers[name] = value }
+        if case .object(let object)? = headers {
+            for member in object.members {
+                switch member.value {
+                case .string(let text): request.headers[member.key] = text
+                case .number(let text): request.headers[member.key] = text
+                default: continue
+                }
+            }
+        }
         if let payload {
-            let bytes = Array(JSONWriter.string(payload).utf8)
-            request.headers["Content-Type"] = "application/json"
+            let bytes: [UInt8]
+            switch spec.encoding {
+            case .json:
+                bytes = Array(JSONWriter.string(payload).utf8)
+                request.headers["Content-Type"] = spec.contentType ?? "application/json"
+            case .form:
+                bytes = Array(FormBody.encode(payload).utf8)
+                request.headers["Content-Type"] = spec.contentType ?? "application/x-www-form-urlencoded"
+            }
             request.body = bytes
             if connector.signature != nil {
                 let id = DeliveryID.batch(signatureIDs ?? [Digest.hex(Digest.sha256(bytes))])
@@ -173,6 +197,14 @@ public struct ConnectorClient: ApplicationClient {
         }
         let json = response.body.isEmpty ? nil : try? JSONParser.parse(bytes: response.body)
         return Answer(response: response, json: json)
+    }
+
+    /// `scheme://host[:port]` of a URL.
+    static func origin(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        return String(url[..<hostEnd])
     }
 
     /// Why a request gave no answer to read.
@@ -275,9 +307,10 @@ public struct ConnectorClient: ApplicationClient {
         }
         var pageSpec = spec
         var cursor: String?
+        var nextURL: String?
         var offset = 0
         for _ in 0..<(paging?.maxPages ?? 1) {
-            if let paging {
+            if let paging, paging.next == nil {
                 var parameters: [(String, JSONValue)] = []
                 if let limit = paging.limitParam { parameters.append((limit, .number(String(paging.size)))) }
                 if paging.cursor != nil {
@@ -290,16 +323,14 @@ public struct ConnectorClient: ApplicationClient {
                     switch paging.location {
                     case .query: pageSpec.query.append((name, .literal(value)))
                     case .body:
-                        if case .object(var object) = body ?? .object(JSONObject()) {
-                            object[name] = value
-                            body = .object(object)
-                        }
+                        // A dotted name sets a nested member (Intercom's `pagination.starting_after`).
+                        body = BodyBuilder.insert(value, at: name, in: body ?? .object(JSONObject()))
                     }
                 }
             }
             let answer: Answer
             do {
-                answer = try await send(pageSpec, scope: scope, body: body)
+                answer = try await send(pageSpec, scope: scope, body: body, absoluteURL: nextURL)
             } catch {
                 throw failure(error, what)
             }
@@ -312,7 +343,14 @@ public struct ConnectorClient: ApplicationClient {
             }
             out += page
             guard let paging else { break }
-            if let cursorPath = paging.cursor {
+            if let nextPath = paging.next {
+                guard let json = answer.json, let next = nextPath.string(json), !next.isEmpty else { break }
+                // The next page must be on the connection's own origin: a link elsewhere would carry the credential away.
+                guard next.hasPrefix(Self.origin(of: baseURL) + "/") else {
+                    throw .requestFailed(connector: connector.name, message: "\(what): the next page's URL \"\(next)\" is not on \(Self.origin(of: baseURL))")
+                }
+                nextURL = next
+            } else if let cursorPath = paging.cursor {
                 guard let json = answer.json, let next = cursorPath.string(json), !next.isEmpty else { break }
                 cursor = next
             } else {

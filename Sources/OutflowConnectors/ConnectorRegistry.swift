@@ -11,15 +11,15 @@ import OutflowCore
 /// ```
 ///
 /// Later sources win: embedded, then the workspace's `connectors/`, then `--connectors DIR`. A file
-/// is named for its connector (`acme.json` defines `acme`). The applications of issue #8 (Klaviyo,
-/// Brevo, Intercom, MailerLite, Stripe) are ``planned``: a workspace may name them and validates,
-/// but a client for them cannot be built until their files exist.
+/// is named for its connector (`acme.json` defines `acme`). Applications whose files are not
+/// written yet are ``planned``: a workspace may name them and validates, but a client for them
+/// cannot be built until their files exist.
 public struct ConnectorRegistry: Sendable {
     /// Connectors by name.
     public private(set) var connectors: [String: Connector] = [:]
 
     /// Applications whose connector files are not written yet.
-    public static let planned: Set<String> = ["brevo", "intercom", "klaviyo", "mailerlite", "stripe"]
+    public static let planned: Set<String> = []
 
     public init() {}
 

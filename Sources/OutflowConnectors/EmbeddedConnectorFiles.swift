@@ -3,6 +3,85 @@
 /// The connector files compiled into the binary, by file name.
 enum EmbeddedConnectorFiles {
     static let files: [(name: String, text: String)] = [
+        ("brevo.json", ##"""
+{
+  "name": "brevo",
+  "title": "Brevo",
+  "description": "Brevo API v3 contacts: lookup per email, create, upsert with updateEnabled, batch update of 100 whose 404 names the unknown contacts.",
+  "docs": "https://developers.brevo.com/reference/getting-started-1",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://api.brevo.com", "description": "The API origin; point it at `outflow mock brevo` to test."},
+    {"name": "apiKey", "type": "string", "required": true, "secret": true, "description": "An API key (xkeysib-...), sent in the api-key header."}
+  ],
+  "auth": {"type": "header", "name": "api-key", "value": "{{ settings.apiKey }}"},
+  "identity": {"unique": ["email", "ext_id"], "caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "ext_id", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "emailBlacklisted", "type": {"kind": "boolean"}, "readOptional": true},
+      {"name": "smsBlacklisted", "type": {"kind": "boolean"}, "readOptional": true}
+    ],
+    "request": {"method": "GET", "path": "/v3/contacts/attributes"},
+    "records": "attributes",
+    "parent": "attributes",
+    "name": "name",
+    "kind": {"path": "type", "map": {"text": "string", "float": "float", "date": "date", "boolean": "boolean", "id": "int", "category": "string"}, "default": "string"}
+  },
+  "test": {"method": "GET", "path": "/v3/contacts/attributes"},
+  "lookup": [
+    {
+      "properties": ["email"],
+      "mode": "perValue",
+      "batchSize": 100,
+      "request": {"method": "GET", "path": "/v3/contacts/{{ value }}", "query": {"identifierType": "email_id"}},
+      "notFound": [404],
+      "records": "",
+      "id": "id",
+      "match": "email"
+    },
+    {
+      "properties": ["ext_id"],
+      "mode": "perValue",
+      "batchSize": 100,
+      "request": {"method": "GET", "path": "/v3/contacts/{{ value }}", "query": {"identifierType": "ext_id"}},
+      "notFound": [404],
+      "records": "",
+      "id": "id",
+      "match": "ext_id"
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/v3/contacts"},
+    "item": {"email": "{{ user.email }}", "ext_id": "{{ user.ext_id }}", "attributes": "{{ user.attributes }}",
+             "emailBlacklisted": "{{ user.emailBlacklisted }}", "smsBlacklisted": "{{ user.smsBlacklisted }}"},
+    "results": {"by": "index", "records": "", "id": "id"}
+  },
+  "update": {
+    "request": {"method": "POST", "path": "/v3/contacts/batch", "idempotent": true},
+    "batchSize": 100,
+    "wrapper": "contacts",
+    "item": {"id": "{{ json_parse(id) }}", "ext_id": "{{ user.ext_id }}", "attributes": "{{ user.attributes }}",
+             "emailBlacklisted": "{{ user.emailBlacklisted }}", "smsBlacklisted": "{{ user.smsBlacklisted }}"},
+    "results": {"by": "index"},
+    "rejectedItems": {"statuses": [404], "indexesAfter": "indexes "}
+  },
+  "upsert": {
+    "properties": ["email"],
+    "request": {"method": "POST", "path": "/v3/contacts", "idempotent": true},
+    "item": {"email": "{{ user.email }}", "ext_id": "{{ user.ext_id }}", "attributes": "{{ user.attributes }}",
+             "emailBlacklisted": "{{ user.emailBlacklisted }}", "smsBlacklisted": "{{ user.smsBlacklisted }}", "updateEnabled": true},
+    "results": {"by": "index", "records": "", "id": "id", "createdStatuses": [201], "defaultId": "{{ lower(user.email) }}"}
+  },
+  "rateLimit": {
+    "groups": {"default": [{"requests": 10, "per": "1s"}, {"requests": 36000, "per": "1h"}]},
+    "signals": ["x-sib-ratelimit-reset"]
+  },
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
+  "errorMessage": ["message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'xkeysib-mock') }}"}}
+}
+"""##),
         ("hubspot.json", ##"""
 {
   "name": "hubspot",
@@ -84,6 +163,151 @@ enum EmbeddedConnectorFiles {
   "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
   "errorMessage": ["message"],
   "mock": {"settings": {"baseURL": "{{ origin }}", "accessToken": "{{ coalesce(settings.accessToken, 'mock-token') }}"}}
+}
+"""##),
+        ("intercom.json", ##"""
+{
+  "name": "intercom",
+  "title": "Intercom",
+  "description": "Intercom contacts: search with IN and starting_after paging, create with the 409 conflict's id resolved as an update, PUT update.",
+  "docs": "https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://api.intercom.io", "description": "The API origin (https://api.eu.intercom.io or https://api.au.intercom.io for those regions); point it at `outflow mock intercom` to test."},
+    {"name": "accessToken", "type": "string", "required": true, "secret": true, "description": "An access token, sent as Bearer."},
+    {"name": "version", "type": "string", "default": "2.11", "description": "The Intercom-Version header."},
+    {"name": "role", "type": "string", "default": "user", "values": ["user", "lead"], "description": "The contacts looked up and created: users (unique by email) or leads (which may share an email)."}
+  ],
+  "auth": {"type": "bearer", "token": "{{ settings.accessToken }}"},
+  "headers": {"Intercom-Version": "{{ settings.version }}"},
+  "identity": {"caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "external_id", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "name", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "phone", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "avatar", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "owner_id", "type": {"kind": "int"}, "readOptional": true},
+      {"name": "signed_up_at", "type": {"kind": "int"}, "readOptional": true},
+      {"name": "last_seen_at", "type": {"kind": "int"}, "readOptional": true},
+      {"name": "unsubscribed_from_emails", "type": {"kind": "boolean"}, "readOptional": true},
+      {"name": "custom_attributes", "type": {"kind": "json"}, "readOptional": true}
+    ]
+  },
+  "test": {"method": "POST", "path": "/contacts/search", "idempotent": true,
+           "body": {"query": {"field": "role", "operator": "=", "value": "{{ settings.role }}"}, "pagination": {"per_page": 1}}},
+  "lookup": [
+    {
+      "properties": ["*"],
+      "mode": "batch",
+      "batchSize": 100,
+      "request": {"method": "POST", "path": "/contacts/search", "idempotent": true,
+                  "body": {"query": {"operator": "AND", "value": [
+                             {"field": "role", "operator": "=", "value": "{{ settings.role }}"},
+                             {"field": "{{ property }}", "operator": "IN", "value": "{{ values }}"}]},
+                           "pagination": {"per_page": 150}}},
+      "records": "data",
+      "id": "id",
+      "match": "{property}",
+      "paging": {"cursor": "pages.next.starting_after", "param": "pagination.starting_after", "in": "body"}
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/contacts"},
+    "item": {
+      "role": "{{ settings.role }}",
+      "email": "{{ user.email }}", "external_id": "{{ user.external_id }}", "name": "{{ user.name }}", "phone": "{{ user.phone }}",
+      "avatar": "{{ user.avatar }}", "owner_id": "{{ user.owner_id }}", "signed_up_at": "{{ user.signed_up_at }}",
+      "last_seen_at": "{{ user.last_seen_at }}", "unsubscribed_from_emails": "{{ user.unsubscribed_from_emails }}",
+      "custom_attributes": "{{ user.custom_attributes }}"
+    },
+    "results": {"by": "index", "records": "", "id": "id"},
+    "conflict": {"statuses": [409], "existingIdAfter": "with id="}
+  },
+  "update": {
+    "request": {"method": "PUT", "path": "/contacts/{{ id }}"},
+    "item": {
+      "email": "{{ user.email }}", "external_id": "{{ user.external_id }}", "name": "{{ user.name }}", "phone": "{{ user.phone }}",
+      "avatar": "{{ user.avatar }}", "owner_id": "{{ user.owner_id }}", "signed_up_at": "{{ user.signed_up_at }}",
+      "last_seen_at": "{{ user.last_seen_at }}", "unsubscribed_from_emails": "{{ user.unsubscribed_from_emails }}",
+      "custom_attributes": "{{ user.custom_attributes }}"
+    },
+    "results": {"by": "index", "records": "", "id": "id"}
+  },
+  "rateLimit": {"groups": {"default": {"requests": 1666, "per": "10s"}}, "signals": ["x-ratelimit-reset"]},
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
+  "errorMessage": ["errors[0].message", "message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "accessToken": "{{ coalesce(settings.accessToken, 'mock-token') }}"}}
+}
+"""##),
+        ("klaviyo.json", ##"""
+{
+  "name": "klaviyo",
+  "title": "Klaviyo",
+  "description": "Klaviyo profiles (JSON:API): lookup with filter=any(...) and links.next paging, create with 409 duplicate_profile resolved as an update, PATCH update.",
+  "docs": "https://developers.klaviyo.com/en/reference/profiles_api_overview",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://a.klaviyo.com", "description": "The API origin; point it at `outflow mock klaviyo` to test."},
+    {"name": "apiKey", "type": "string", "required": true, "secret": true, "description": "A private API key (pk_...), sent as `Authorization: Klaviyo-API-Key KEY`."},
+    {"name": "revision", "type": "string", "default": "2024-10-15", "description": "The API revision the requests are written against (the `revision` header)."}
+  ],
+  "auth": {"type": "header", "name": "Authorization", "prefix": "Klaviyo-API-Key ", "value": "{{ settings.apiKey }}"},
+  "headers": {"revision": "{{ settings.revision }}", "Accept": "application/vnd.api+json"},
+  "identity": {"unique": ["email", "phone_number", "external_id"], "caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string", "maxLength": 255}},
+      {"name": "phone_number", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "external_id", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "first_name", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "last_name", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "organization", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "locale", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "title", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "image", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "location", "type": {"kind": "object", "properties": [
+        {"name": "address1", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "address2", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "city", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "country", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "region", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "zip", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "timezone", "type": {"kind": "string"}, "readOptional": true}
+      ]}, "readOptional": true},
+      {"name": "properties", "type": {"kind": "json"}, "readOptional": true}
+    ]
+  },
+  "test": {"method": "GET", "path": "/api/profiles", "query": {"page[size]": "1"}},
+  "lookup": [
+    {
+      "properties": ["email", "phone_number", "external_id", "id"],
+      "mode": "batch",
+      "batchSize": 100,
+      "request": {"method": "GET", "path": "/api/profiles", "query": {"filter": "any({{ property }},{{ values }})", "page[size]": "100"}},
+      "records": "data",
+      "id": "id",
+      "match": "attributes.{property}",
+      "paging": {"next": "links.next"}
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/api/profiles", "contentType": "application/vnd.api+json"},
+    "item": {"data": {"type": "profile", "attributes": "{{ user }}"}},
+    "results": {"by": "index", "records": "data", "id": "id"},
+    "conflict": {"statuses": [409], "existingIdPath": "errors[0].meta.duplicate_profile_id"}
+  },
+  "update": {
+    "request": {"method": "PATCH", "path": "/api/profiles/{{ id }}", "idempotent": true, "contentType": "application/vnd.api+json"},
+    "item": {"data": {"type": "profile", "id": "{{ id }}", "attributes": "{{ user }}"}},
+    "results": {"by": "index", "records": "data", "id": "id"}
+  },
+  "rateLimit": {
+    "groups": {"default": [{"requests": 75, "per": "1s"}, {"requests": 700, "per": "1m"}]},
+    "signals": ["retry-after", "ratelimit"]
+  },
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
+  "errorMessage": ["errors[0].detail", "errors[0].title"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'mock-key') }}"}}
 }
 """##),
         ("mailchimp.json", ##"""
@@ -175,6 +399,140 @@ enum EmbeddedConnectorFiles {
   "retry": {"maxAttempts": 5, "maxWait": "60s", "statuses": [408, 423, 429, 477, "5xx"]},
   "errorMessage": ["detail", "title"],
   "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'mock-us1') }}", "listId": "{{ coalesce(settings.listId, 'a1b2c3d4e5') }}"}}
+}
+"""##),
+        ("mailerlite.json", ##"""
+{
+  "name": "mailerlite",
+  "title": "MailerLite",
+  "description": "MailerLite (connect.mailerlite.com) subscribers: lookup per email, upsert by email, creates and updates 50 at a time through /api/batch.",
+  "docs": "https://developers.mailerlite.com/docs/subscribers.html",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://connect.mailerlite.com", "description": "The API origin; point it at `outflow mock mailerlite` to test."},
+    {"name": "apiKey", "type": "string", "required": true, "secret": true, "description": "An API token, sent as Bearer."}
+  ],
+  "auth": {"type": "bearer", "token": "{{ settings.apiKey }}"},
+  "identity": {"unique": ["email"], "caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string"}, "createRequired": true},
+      {"name": "status", "type": {"kind": "string", "values": ["active", "unsubscribed", "unconfirmed", "bounced", "junk"]}, "readOptional": true}
+    ],
+    "request": {"method": "GET", "path": "/api/fields"},
+    "records": "data",
+    "parent": "fields",
+    "name": "key",
+    "description": "name",
+    "kind": {"path": "type", "map": {"text": "string", "number": "float", "date": "date"}, "default": "string"}
+  },
+  "test": {"method": "GET", "path": "/api/fields"},
+  "lookup": [
+    {
+      "properties": ["email"],
+      "mode": "perValue",
+      "batchSize": 100,
+      "request": {"method": "GET", "path": "/api/subscribers/{{ value }}"},
+      "notFound": [404],
+      "records": "data",
+      "id": "id",
+      "match": "email"
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/api/batch", "idempotent": true},
+    "batchSize": 50,
+    "wrapper": "requests",
+    "item": {"method": "POST", "path": "api/subscribers",
+             "body": {"email": "{{ user.email }}", "fields": "{{ user.fields }}", "status": "{{ user.status }}"}},
+    "results": {"by": "index", "records": "responses", "status": "code", "createdStatuses": [201], "id": "body.data.id",
+                "errors": {"path": "responses", "message": ["body.message"]}}
+  },
+  "update": {
+    "request": {"method": "POST", "path": "/api/batch", "idempotent": true},
+    "batchSize": 50,
+    "wrapper": "requests",
+    "item": {"method": "PUT", "path": "api/subscribers/{{ id }}",
+             "body": {"fields": "{{ user.fields }}", "status": "{{ user.status }}"}},
+    "results": {"by": "index", "records": "responses", "status": "code", "id": "body.data.id",
+                "errors": {"path": "responses", "message": ["body.message"]}}
+  },
+  "upsert": {
+    "properties": ["email"],
+    "request": {"method": "POST", "path": "/api/batch", "idempotent": true},
+    "batchSize": 50,
+    "wrapper": "requests",
+    "item": {"method": "POST", "path": "api/subscribers",
+             "body": {"email": "{{ user.email }}", "fields": "{{ user.fields }}", "status": "{{ user.status }}"}},
+    "results": {"by": "index", "records": "responses", "status": "code", "createdStatuses": [201], "id": "body.data.id",
+                "errors": {"path": "responses", "message": ["body.message"]}}
+  },
+  "rateLimit": {"groups": {"default": {"requests": 120, "per": "1m"}}, "signals": ["retry-after", "x-ratelimit-reset"]},
+  "retry": {"maxAttempts": 5, "maxWait": "90s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]},
+  "errorMessage": ["message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "apiKey": "{{ coalesce(settings.apiKey, 'mock-token') }}"}}
+}
+"""##),
+        ("stripe.json", ##"""
+{
+  "name": "stripe",
+  "title": "Stripe",
+  "description": "Stripe customers: form-encoded create and update, search by email (eventually consistent), Idempotency-Key on creates so a lost answer is retried safely.",
+  "docs": "https://docs.stripe.com/api/customers",
+  "settings": [
+    {"name": "baseURL", "type": "string", "default": "https://api.stripe.com", "description": "The API origin; point it at `outflow mock stripe` to test."},
+    {"name": "secretKey", "type": "string", "required": true, "secret": true, "description": "A secret key (sk_live_... or a restricted rk_...), sent as Bearer."}
+  ],
+  "auth": {"type": "bearer", "token": "{{ settings.secretKey }}"},
+  "identity": {"caseInsensitive": ["email"]},
+  "schema": {
+    "static": [
+      {"name": "email", "type": {"kind": "string", "maxLength": 512}, "readOptional": true},
+      {"name": "name", "type": {"kind": "string", "maxLength": 256}, "readOptional": true},
+      {"name": "phone", "type": {"kind": "string", "maxLength": 20}, "readOptional": true},
+      {"name": "description", "type": {"kind": "string"}, "readOptional": true},
+      {"name": "address", "type": {"kind": "object", "properties": [
+        {"name": "line1", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "line2", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "city", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "state", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "postal_code", "type": {"kind": "string"}, "readOptional": true},
+        {"name": "country", "type": {"kind": "string"}, "readOptional": true}
+      ]}, "readOptional": true},
+      {"name": "metadata", "type": {"kind": "json"}, "readOptional": true}
+    ]
+  },
+  "test": {"method": "GET", "path": "/v1/customers", "query": {"limit": "1"}},
+  "lookup": [
+    {
+      "properties": ["email", "name", "phone"],
+      "mode": "batch",
+      "batchSize": 10,
+      "request": {"method": "GET", "path": "/v1/customers/search", "group": "search", "query": {"query": "{{ items }}", "limit": "100"}},
+      "item": "{{ property }}:'{{ escape(value, \"'\") }}'",
+      "join": " OR ",
+      "records": "data",
+      "id": "id",
+      "match": "{property}",
+      "paging": {"cursor": "next_page", "param": "page", "in": "query"}
+    }
+  ],
+  "create": {
+    "request": {"method": "POST", "path": "/v1/customers", "encoding": "form", "idempotent": true, "headers": {"Idempotency-Key": "outflow-{{ id }}"}},
+    "item": "{{ user }}",
+    "results": {"by": "index", "records": "", "id": "id"}
+  },
+  "update": {
+    "request": {"method": "POST", "path": "/v1/customers/{{ id }}", "encoding": "form", "idempotent": true},
+    "item": "{{ user }}",
+    "results": {"by": "index", "records": "", "id": "id"}
+  },
+  "rateLimit": {
+    "groups": {"default": {"requests": 100, "per": "1s"}, "search": {"requests": 20, "per": "1s"}},
+    "signals": ["stripe-should-retry"]
+  },
+  "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s", "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503], "shouldRetryHeader": "Stripe-Should-Retry"},
+  "errorMessage": ["error.message"],
+  "mock": {"settings": {"baseURL": "{{ origin }}", "secretKey": "{{ coalesce(settings.secretKey, 'sk_test_mock') }}"}}
 }
 """##),
         ("webhook.json", ##"""

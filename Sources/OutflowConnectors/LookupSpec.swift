@@ -25,6 +25,9 @@ public struct LookupSpec: Sendable {
     /// Where the array of per-value items goes in the body (batch mode with `item`).
     public var wrapper: String?
     public var item: Template?
+    /// Without `wrapper`: the items, as text, joined by this into the string `items` (Stripe's
+    /// `email:'a' OR email:'b'`); without it `items` is the array.
+    public var join: String?
     public var records: ResponsePath
     public var id: ResponsePath
     /// Where a record holds the matching value; `{property}` stands for the matching property.
@@ -64,16 +67,20 @@ public struct LookupSpec: Sendable {
             request: request ?? RequestSpec(method: .get, path: .literal("/"), query: [], body: nil, group: "default", idempotent: nil),
             wrapper: fields.string("wrapper"),
             item: fields.template("item"),
+            join: fields.string("join"),
             records: ResponsePath(fields.string("records") ?? ""),
             id: ResponsePath(fields.string("id") ?? "id"),
             match: ResponsePath(fields.string("match", required: true) ?? ""),
             notFound: fields.statuses("notFound") ?? [],
             paging: fields.objectMember("paging").map { PagingSpec.decode($0, path: fields.memberPath("paging"), issues: &fields.issues) }
         )
-        if (spec.wrapper == nil) != (spec.item == nil) {
+        if spec.wrapper != nil, spec.item == nil {
             fields.issues.append(
-                Diagnostic(path: path, message: "\"wrapper\" and \"item\" go together: the items are built from \"item\" and put at \"wrapper\"")
+                Diagnostic(path: path, message: "\"wrapper\" needs \"item\": the items are built from \"item\" and put at \"wrapper\"")
             )
+        }
+        if spec.join != nil, spec.item == nil || spec.wrapper != nil {
+            fields.issues.append(Diagnostic(path: fields.memberPath("join"), message: "needs \"item\" and no \"wrapper\": it joins the items into `items`"))
         }
         fields.rejectUnknown()
         return request == nil ? nil : spec

@@ -7,6 +7,8 @@ import OutflowHTTP
 /// "retry": {"maxAttempts": 5, "maxWait": "60s", "baseDelay": "500ms", "maxDelay": "30s",
 ///           "statuses": [408, 423, 429, 477, "5xx"], "notProcessed": [408, 423, 429, 503]}
 /// ```
+/// `shouldRetryHeader` names a header by which the API advises (Stripe's `Stripe-Should-Retry`:
+/// `false` stops the retries, `true` retries whatever the status).
 /// A create is repeated only after a status in `notProcessed` or a failure before sending; anything
 /// else that may have reached the server makes its users `outcomeUnknown`.
 public struct RetrySpec: Sendable {
@@ -26,6 +28,7 @@ public struct RetrySpec: Sendable {
         if let d = fields.duration("maxDelay") { policy.maxDelay = d }
         if let s = fields.statuses("statuses") { policy.retryableStatuses = s }
         if let s = fields.statuses("notProcessed") { policy.notProcessedStatuses = s }
+        policy.shouldRetryHeader = fields.string("shouldRetryHeader")
         for status in policy.retryableStatuses where status == 401 || status == 403 {
             fields.issues.append(
                 Diagnostic(path: fields.memberPath("statuses"), message: "\(status) must not be retried: a refused credential is refused again")

@@ -133,6 +133,8 @@ public struct SchemaSpec: Sendable {
 public struct PagingSpec: Sendable {
     public enum Location: String, Sendable { case query, body }
     public var cursor: ResponsePath?
+    /// A path in the answer to the absolute URL of the next page (JSON:API `links.next`), fetched as it is.
+    public var next: ResponsePath?
     public var param: String
     public var limitParam: String?
     public var size: Int
@@ -146,8 +148,14 @@ public struct PagingSpec: Sendable {
         let cursor = fields.string("cursor").map(ResponsePath.init)
         let offset = fields.string("offset")
         let param = fields.string("param")
-        if cursor == nil, offset == nil {
-            fields.issues.append(Diagnostic(path: path, message: "expected \"cursor\" (a path in the answer) or \"offset\" (a parameter name)"))
+        let next = fields.string("next").map(ResponsePath.init)
+        if cursor == nil, offset == nil, next == nil {
+            fields.issues.append(
+                Diagnostic(
+                    path: path,
+                    message: "expected \"cursor\" (a path in the answer), \"next\" (a path to the next page's URL) or \"offset\" (a parameter name)"
+                )
+            )
         }
         if cursor != nil, param == nil {
             fields.issues.append(Diagnostic(path: fields.memberPath("param"), message: "is required with \"cursor\""))
@@ -162,6 +170,7 @@ public struct PagingSpec: Sendable {
         }
         let spec = PagingSpec(
             cursor: cursor,
+            next: next,
             param: param ?? offset ?? "offset",
             limitParam: fields.string("limit"),
             size: fields.positiveInt("size") ?? 100,

@@ -8,6 +8,7 @@ import OutflowCore
 /// | `user` | the user of this item (create, update, upsert), keyed by user-schema paths |
 /// | `users` | every user of the batch |
 /// | `values` | the matching values of a lookup batch |
+/// | `items` | a lookup batch's items built from its `item` template (joined by `join` into one string when given) |
 /// | `value` | one matching value (a lookup per user) |
 /// | `property` | the property a lookup or an upsert matches on |
 /// | `id` | the app user id of an update; the item's correlation id on create and upsert |
@@ -20,12 +21,13 @@ import OutflowCore
 /// scope.user = .object(["email": "a@b.c"])
 /// ```
 public struct TemplateScope: Sendable {
-    public static let names = ["settings", "user", "users", "values", "value", "property", "id", "index", "record", "origin"]
+    public static let names = ["settings", "user", "users", "values", "items", "value", "property", "id", "index", "record", "origin"]
 
     public var settings: JSONValue?
     public var user: JSONValue?
     public var users: JSONValue?
     public var values: JSONValue?
+    public var items: JSONValue?
     public var value: JSONValue?
     public var property: JSONValue?
     public var id: JSONValue?
@@ -44,6 +46,7 @@ public struct TemplateScope: Sendable {
             case "user": user
             case "users": users
             case "values": values
+            case "items": items
             case "value": value
             case "property": property
             case "id": id

@@ -30,6 +30,9 @@ public struct WriteSpec: Sendable {
     public var properties: [String]
     /// A connection setting that overrides `batchSize` (the webhook's `batchSize`).
     public var batchSizeSetting: String?
+    /// A whole-batch refusal that names the positions of the bad items (Brevo's 404 `No contact
+    /// found for indexes 1,3`): those fail, the others are sent again.
+    public var rejectedItems: RejectedItemsSpec?
 
     static func decode(_ json: JSONValue, path: String, isUpsert: Bool, issues: inout [Diagnostic]) -> WriteSpec? {
         guard let object = JSONFields.object(json, path: path, issues: &issues) else { return nil }
@@ -48,6 +51,9 @@ public struct WriteSpec: Sendable {
         let item = fields.template("item", required: true)
         let results = fields.objectMember("results").map { ResultSpec.decode($0, path: fields.memberPath("results"), issues: &fields.issues) }
         let conflict = fields.objectMember("conflict").map { ConflictSpec.decode($0, path: fields.memberPath("conflict"), issues: &fields.issues) }
+        let rejectedItems = fields.objectMember("rejectedItems").map {
+            RejectedItemsSpec.decode($0, path: fields.memberPath("rejectedItems"), issues: &fields.issues)
+        }
         if batchSizeSetting != nil, wrapper == nil {
             fields.issues.append(
                 Diagnostic(path: fields.memberPath("batchSizeSetting"), message: "needs a \"wrapper\" (without one the body is one item)")
@@ -78,7 +84,8 @@ public struct WriteSpec: Sendable {
             splitStatuses: splitStatuses,
             conflict: conflict,
             properties: properties,
-            batchSizeSetting: batchSizeSetting
+            batchSizeSetting: batchSizeSetting,
+            rejectedItems: rejectedItems
         )
     }
 }
@@ -110,6 +117,15 @@ public struct ResultSpec: Sendable {
     public var errors: ResponsePath?
     public var errorCorrelation = ResponsePath("")
     public var errorMessage: [ResponsePath] = [ResponsePath("message")]
+    /// Path of a record's own HTTP status (MailerLite's `/api/batch` `responses[].code`): a record
+    /// outside 2xx is not a success, and is read as an error when `errors` names the same list.
+    public var status: ResponsePath?
+    /// Statuses that mean "created" (MailerLite's upsert: 201 created, 200 updated), read from the
+    /// record's `status` when given, else from the answer's status.
+    public var createdStatuses: Set<Int>?
+    /// The id of a user whose answer carries none (Brevo's 204 after an upsert that updated): a
+    /// template of the item (scope `user`), an identifier the application accepts (`{{ user.email }}`).
+    public var defaultId: Template?
 
     init() {}
 
@@ -163,6 +179,9 @@ public struct ResultSpec: Sendable {
         }
         spec.id = ResponsePath(fields.string("id") ?? "id")
         spec.correlation = ResponsePath(fields.string("correlation") ?? "")
+        spec.status = fields.string("status").map(ResponsePath.init)
+        spec.createdStatuses = fields.statuses("createdStatuses")
+        spec.defaultId = fields.template("defaultId")
         spec.itemKey = fields.template("itemKey")
         spec.recordKey = fields.template("recordKey")
         if let errors = fields.objectMember("errors") {
@@ -203,6 +222,9 @@ public struct ConflictSpec: Sendable {
     /// The id is the run of letters, digits, `-` and `_` that follows this text in the message.
     public var existingIdAfter: String?
     public var existingId: Template?
+    /// The id is at this path of the error answer, or of the per-user error (Klaviyo's
+    /// `errors[0].meta.duplicate_profile_id`).
+    public var existingIdPath: ResponsePath?
 
     static func decode(_ object: JSONObject, path: String, issues: inout [Diagnostic]) -> ConflictSpec {
         var fields = JSONFields(object, path: path)
@@ -211,25 +233,59 @@ public struct ConflictSpec: Sendable {
             statuses: fields.statuses("statuses") ?? [409],
             contains: fields.string("contains"),
             existingIdAfter: fields.string("existingIdAfter"),
-            existingId: fields.template("existingId")
+            existingId: fields.template("existingId"),
+            existingIdPath: fields.string("existingIdPath").map(ResponsePath.init)
         )
-        if spec.existingIdAfter == nil, spec.existingId == nil {
+        if spec.existingIdAfter == nil, spec.existingId == nil, spec.existingIdPath == nil {
             fields.issues.append(
-                Diagnostic(path: path, message: "expected \"existingIdAfter\" (text before the id in the message) or \"existingId\" (a template)")
+                Diagnostic(
+                    path: path,
+                    message: "expected \"existingIdAfter\" (text before the id in the message), \"existingIdPath\" (a path in the error) or \"existingId\" (a template)"
+                )
             )
         }
         fields.rejectUnknown()
         return spec
     }
 
-    /// The existing id when `message` reports a conflict for the user of `scope`.
-    func existingId(in message: String, scope: TemplateScope) -> String? {
+    /// The existing id when `message` (or `json`, the error answer or per-user error) reports a
+    /// conflict for the user of `scope`.
+    func existingId(in message: String, json: JSONValue? = nil, scope: TemplateScope) -> String? {
         if let contains, !message.contains(contains) { return nil }
+        if let path = existingIdPath, let json, let id = path.string(json), !id.isEmpty { return id }
         if let marker = existingIdAfter, !marker.isEmpty, let range = message.range(of: marker) {
             let id = message[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
             if !id.isEmpty { return String(id) }
         }
         guard contains != nil, let existingId else { return nil }
         return try? existingId.string(scope)
+    }
+}
+
+/// A whole-batch refusal that names the positions (from 0) of the items it refused, after a text of
+/// its message: Brevo's batch update, 404 `No contact found for indexes 1,3`. Those items fail with
+/// the message; the others, which the application did not write either, are sent again.
+///
+/// ```json
+/// "rejectedItems": {"statuses": [404], "indexesAfter": "indexes "}
+/// ```
+public struct RejectedItemsSpec: Sendable {
+    public var statuses: Set<Int>
+    public var indexesAfter: String
+
+    static func decode(_ object: JSONObject, path: String, issues: inout [Diagnostic]) -> RejectedItemsSpec {
+        var fields = JSONFields(object, path: path)
+        defer { issues += fields.issues }
+        let spec = RejectedItemsSpec(statuses: fields.statuses("statuses") ?? [404], indexesAfter: fields.string("indexesAfter", required: true) ?? "")
+        fields.rejectUnknown()
+        return spec
+    }
+
+    /// The positions the message names, or nil when it names none below `count`.
+    func indexes(in message: String, count: Int) -> Set<Int>? {
+        guard !indexesAfter.isEmpty, let range = message.range(of: indexesAfter) else { return nil }
+        let list = message[range.upperBound...].prefix { $0.isNumber || $0 == "," || $0 == " " }
+        let found = Set(list.split(whereSeparator: { $0 == "," || $0 == " " }).compactMap { Int($0) }.filter { $0 >= 0 && $0 < count })
+        return found.isEmpty ? nil : found
     }
 }

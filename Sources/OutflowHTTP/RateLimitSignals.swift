@@ -9,6 +9,7 @@ import CCurl
 /// - `X-RateLimit-Remaining: 0` with `X-RateLimit-Reset` as a Unix time (Intercom and others); a small
 ///   number (under 10^9) is taken as seconds from now, which is what some APIs send under that name.
 /// - Brevo: `x-sib-ratelimit-remaining: 0` with `x-sib-ratelimit-reset` in seconds.
+/// - The IETF draft's `RateLimit-Remaining: 0` with `RateLimit-Reset` in seconds (Klaviyo).
 /// The reset headers also count on a 429 even when no `Remaining` header says 0.
 public enum RateLimitSignals {
     /// Seconds to wait before the next request of this endpoint group, or nil when the headers ask for nothing.
@@ -29,6 +30,9 @@ public enum RateLimitSignals {
             waits.append(reset >= 1e9 ? reset - unixTime : reset)
         }
         if limited || number(headers["x-sib-ratelimit-remaining"]) == 0, let reset = number(headers["x-sib-ratelimit-reset"]) {
+            waits.append(reset)
+        }
+        if limited || number(headers["RateLimit-Remaining"]) == 0, let reset = number(headers["RateLimit-Reset"]) {
             waits.append(reset)
         }
         return waits.map { max(0, $0) }.max()

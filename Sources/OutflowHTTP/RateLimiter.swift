@@ -38,16 +38,22 @@ public actor RateLimiter {
     }
 
     private struct Group {
-        var limit: RateLimit?
-        /// The last `limit.requests` grant times, oldest at `oldest` once full.
-        var grants: [Double] = []
-        var oldest = 0
+        var windows: [Window]
         var pausedUntil = -Double.infinity
         var lastGrant = -Double.infinity
     }
 
+    /// One rolling window of a group (a group may have several: Klaviyo's burst and steady limits).
+    private struct Window {
+        var limit: RateLimit
+        /// The last `limit.requests` grant times, oldest at `oldest` once full.
+        var grants: [Double] = []
+        var oldest = 0
+    }
+
     private let limits: [String: RateLimit]
     private let defaultLimit: RateLimit?
+    private let extraWindows: [String: [RateLimit]]
     private let maxConcurrent: Int?
     private let clock: any HTTPClock
     private var groups: [String: Group] = [:]
@@ -58,15 +64,19 @@ public actor RateLimiter {
     /// - Parameters:
     ///   - limits: the limit of each endpoint group by name.
     ///   - defaultLimit: the limit of groups not named in `limits`; nil leaves them unlimited.
+    ///   - extraWindows: more windows of a group, all of which must allow each request (Klaviyo's
+    ///     75 per second burst beside its 700 per minute); `default` adds to groups not named in `limits`.
     ///   - maxConcurrent: requests in flight at once over all groups (Mailchimp: 10); nil for no cap.
     public init(
         limits: [String: RateLimit] = [:],
         defaultLimit: RateLimit? = nil,
+        extraWindows: [String: [RateLimit]] = [:],
         maxConcurrent: Int? = nil,
         clock: any HTTPClock = SystemClock()
     ) {
         self.limits = limits
         self.defaultLimit = defaultLimit
+        self.extraWindows = extraWindows
         self.maxConcurrent = maxConcurrent.map { max(1, $0) }
         self.clock = clock
     }
@@ -108,26 +118,37 @@ public actor RateLimiter {
 
     /// Grants no request of the group for `seconds` from now.
     public func pause(group name: String, for seconds: Double) {
-        var group = groups[name] ?? Group(limit: limits[name] ?? defaultLimit)
+        var group = groups[name] ?? newGroup(name)
         group.pausedUntil = max(group.pausedUntil, clock.now() + seconds)
         groups[name] = group
     }
 
     private func reserve(_ name: String) -> Double {
-        var group = groups[name] ?? Group(limit: limits[name] ?? defaultLimit)
+        var group = groups[name] ?? newGroup(name)
         var grant = max(clock.now(), group.pausedUntil, group.lastGrant)
-        if let limit = group.limit {
-            if group.grants.count < limit.requests {
-                group.grants.append(grant)
+        // The grant is the first time every window allows; it is then recorded in each of them.
+        for window in group.windows where window.grants.count == window.limit.requests {
+            grant = max(grant, window.grants[window.oldest] + window.limit.window.seconds)
+        }
+        for index in group.windows.indices {
+            let requests = group.windows[index].limit.requests
+            if group.windows[index].grants.count < requests {
+                group.windows[index].grants.append(grant)
             } else {
-                grant = max(grant, group.grants[group.oldest] + limit.window.seconds)
-                group.grants[group.oldest] = grant
-                group.oldest = (group.oldest + 1) % limit.requests
+                group.windows[index].grants[group.windows[index].oldest] = grant
+                group.windows[index].oldest = (group.windows[index].oldest + 1) % requests
             }
         }
         group.lastGrant = grant
         groups[name] = group
         return grant
+    }
+
+    private func newGroup(_ name: String) -> Group {
+        let named = limits[name] != nil
+        let main = limits[name] ?? defaultLimit
+        let extra = extraWindows[named || extraWindows[name] != nil ? name : "default"] ?? []
+        return Group(windows: (main.map { [$0] } ?? []).map { Window(limit: $0) } + extra.map { Window(limit: $0) })
     }
 
     private func releaseSlot() {

@@ -25,6 +25,10 @@ public struct RetryPolicy: Sendable {
     public var retryableStatuses: Set<Int>
     /// Statuses after which even a create may be repeated: the server refused the request unprocessed.
     public var notProcessedStatuses: Set<Int>
+    /// A response header by which the API says whether a retry may help (Stripe's
+    /// `Stripe-Should-Retry`): `false` stops the retries whatever the status, `true` retries a
+    /// status that is not in `retryableStatuses`. Nil: no such header.
+    public var shouldRetryHeader: String?
     /// A uniform draw in [0, 1) for the jitter; replace it to make waits predictable in tests.
     public var random: @Sendable () -> Double
 
@@ -70,7 +74,12 @@ public struct RetryPolicy: Sendable {
     ) -> Decision {
         switch outcome {
         case .success(let response):
-            guard retryableStatuses.contains(response.status) else { return .stop }
+            var retryable = retryableStatuses.contains(response.status)
+            if let name = shouldRetryHeader, let advice = response.headers[name]?.lowercased() {
+                if advice == "false" { return .stop }
+                if advice == "true", response.status >= 400, response.status != 401, response.status != 403 { retryable = true }
+            }
+            guard retryable else { return .stop }
             if !isIdempotent, !notProcessedStatuses.contains(response.status) {
                 return .outcomeUnknown(reason: "HTTP \(response.status)")
             }

@@ -70,7 +70,8 @@ enum ConnectorText {
         lines.append("limits:")
         if connector.rateLimit.groups.isEmpty && connector.rateLimit.maxConcurrent == nil { lines.append("  none declared") }
         for (group, limit) in connector.rateLimit.groups.sorted(by: { $0.key < $1.key }) {
-            lines.append("  \(group): \(limit.requests) requests per \(durationText(limit.window))")
+            let windows = [limit] + (connector.rateLimit.extraWindows[group] ?? [])
+            lines.append("  \(group): " + windows.map { "\($0.requests) requests per \(durationText($0.window))" }.joined(separator: " and "))
         }
         if let cap = connector.rateLimit.maxConcurrent { lines.append("  at most \(cap) requests in flight") }
         let policy = connector.retry.policy

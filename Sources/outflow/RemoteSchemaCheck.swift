@@ -81,6 +81,9 @@ enum RemoteSchemaCheck {
             switch (property.type, found.type) {
             case (.object(let a), .object(let b)):
                 problems += compare(a.properties, b.properties, prefix: name + ".", path: here + ".type", connector: connector, file: file)
+            case (.object, .json):
+                // A json property takes any members (Klaviyo `properties`, Stripe `metadata`).
+                break
             case (.object, _):
                 problems.append(
                     Diagnostic(file: file, path: here, message: "property \"\(name)\" is an object here but \(found.type.name) in \(connector)")

@@ -12,7 +12,9 @@ import Testing
         #expect(lines.contains("hubspot\tHubSpot\tlookup,create,update,upsert\tembedded"))
         #expect(lines.contains("mailchimp\tMailchimp\tlookup,create,update,upsert\tembedded"))
         #expect(lines.contains("webhook\tWebhook\tcreate\tembedded"))
-        #expect(lines.contains("klaviyo\t-\t-\tplanned"))
+        #expect(lines.contains("klaviyo\tKlaviyo\tlookup,create,update\tembedded"))
+        #expect(lines.contains("mailerlite\tMailerLite\tlookup,create,update,upsert\tembedded"))
+        #expect(!lines.contains { $0.hasSuffix("planned") })
     }
 
     @Test func showPrintsSettingsLimitsAndDocs() throws {
@@ -24,6 +26,8 @@ import Testing
         #expect(text.contains("statusIfNew  (string, one of subscribed|unsubscribed|cleaned|pending|transactional, default \"subscribed\")"))
         #expect(text.contains("at most 10 requests in flight"))
         #expect(text.contains("upsert: POST /3.0/lists/{{ settings.listId }}, 500 per request, matching email_address"))
+        let klaviyo = try CLIProcess.run(["connectors", "show", "klaviyo"])
+        #expect(klaviyo.stdout.contains("default: 75 requests per 1 s and 700 requests per 60 s"), "\(klaviyo.stdout)")
         let missing = try CLIProcess.run(["connectors", "show", "hubspto"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("did you mean \"hubspot\""))

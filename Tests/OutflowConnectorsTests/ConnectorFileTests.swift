@@ -53,6 +53,18 @@ struct ConnectorFileTests {
                 #"{"name": "x", "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}}"#,
                 "settings", "baseURL"
             ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a", "encoding": "from"}, "item": {}}}"#,
+                "create.request.encoding", "did you mean \"form\""
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "lookup": [{"properties": ["email"], "request": {"path": "/a"}, "match": "email", "join": " OR "}], "create": {"request": {"path": "/a"}, "item": {}}}"#,
+                "lookup[0].join", "needs \"item\""
+            ),
+            (
+                #"{"name": "x", "settings": [{"name": "baseURL"}], "schema": {"open": true}, "create": {"request": {"path": "/a"}, "item": {}}, "rateLimit": {"groups": {"default": [{"requests": 5, "per": "1s"}, {"requests": 0, "per": "1m"}]}}}"#,
+                "rateLimit.groups.default[1].requests", "expected an integer from 1"
+            ),
         ] as [(String, String, String)]
     )
     func parseErrorsNameTheFileAndPath(text: String, path: String, message: String) {
@@ -101,11 +113,12 @@ struct ConnectorFileTests {
         #expect(throws: ConnectorFileError.self) { _ = try ConnectorRegistry.load(override: folder.path + "/nope") }
     }
 
-    @Test func plannedConnectorsAreKnownButUnavailable() throws {
+    @Test func allEightConnectorsAreAvailableAndAnUnknownOneHasASuggestion() throws {
         let registry = try ConnectorRegistry.embedded()
-        #expect(throws: ApplicationError.unsupported(connector: "klaviyo", operation: "be used yet: its connector file is not written (planned)")) {
-            _ = try registry.require("klaviyo")
+        for name in ["hubspot", "mailchimp", "webhook", "klaviyo", "brevo", "intercom", "mailerlite", "stripe"] {
+            #expect(throws: Never.self) { _ = try registry.require(name) }
         }
+        #expect(ConnectorRegistry.planned.isEmpty)
         do {
             _ = try registry.require("hubspto")
             Issue.record("expected an error")
@@ -119,7 +132,7 @@ struct ConnectorFileTests {
         let connections = [
             Connection(id: 1, name: "a", connector: "hubspot", settings: ["acessToken": "s3cret-value"]),
             Connection(id: 2, name: "b", connector: "mailchimp", settings: ["apiKey": "${MC_KEY}", "listId": "L", "statusIfNew": "maybe"]),
-            Connection(id: 3, name: "c", connector: "klaviyo", settings: ["anything": 1]),
+            Connection(id: 3, name: "c", connector: "nosuch", settings: ["anything": 1]),
             Connection(id: 4, name: "d", connector: "hubspot", settings: [:], mock: MockSettings()),
         ]
         let problems = registry.validate(connections, file: "w.json")

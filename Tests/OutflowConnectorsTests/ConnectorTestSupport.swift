@@ -147,3 +147,6 @@ struct HTTPClientStub: HTTPTransport {
         throw .connectionRefused(url: request.url, detail: "stub")
     }
 }
+
+/// Matching values from text.
+func strings(_ texts: String...) -> [Value] { texts.map { .string($0) } }

@@ -28,6 +28,7 @@ struct TemplateTests {
             ("/lists/{{ settings.listId }}/members/{{ id }}", .string("/lists/L1/members/abc")),
             ("{{ upper(user.merge_fields.FNAME) }}!", .string("ADA!")),
             ("{{ coalesce(user.status, 'subscribed') }}", .string("subscribed")),
+            (#"email:'{{ escape("o'brien\\x@y.org", "'") }}'"#, .string(#"email:'o\'brien\\x@y.org'"#)),
         ] as [(String, JSONValue)]
     )
     func stringTemplates(source: String, expected: JSONValue) throws {

@@ -162,6 +162,15 @@ enum Evaluator {
             case .sha256: return .string(Digest.hex(Digest.sha256(bytes)))
             default: return .string(Data(bytes).base64EncodedString())
             }
+        case .escape:
+            guard let value = try evaluate(arguments[0], row), !value.isNull, value != .json(.null) else { return .null }
+            let special = Set(try Conversion.string(try evaluate(arguments[1], row) ?? .string("")))
+            var out = ""
+            for character in try Conversion.string(value) {
+                if character == "\\" || special.contains(character) { out.append("\\") }
+                out.append(character)
+            }
+            return .string(out)
         case .substring:
             guard let value = try evaluate(arguments[0], row), !value.isNull, value != .json(.null),
                 let start = try integer(try evaluate(arguments[1], row))

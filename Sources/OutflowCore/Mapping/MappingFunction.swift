@@ -1,5 +1,5 @@
-/// The 18 functions of mapping expressions (DESIGN section 7), plus the three that only connector
-/// templates may call (`md5`, `sha256`, `base64`, DESIGN 9b), their arity and their argument rules.
+/// The 18 functions of mapping expressions (DESIGN section 7), plus those that only connector
+/// templates may call (`md5`, `sha256`, `base64`, `escape`, DESIGN 9b), their arity and their argument rules.
 /// Evaluation lives in ``Evaluator``; typing in ``TypeChecker``.
 enum MappingFunction: String, CaseIterable, Hashable, Sendable {
     case and, or, not, eq, ne
@@ -8,12 +8,15 @@ enum MappingFunction: String, CaseIterable, Hashable, Sendable {
     case jsonParse = "json_parse"
     case len, lower, upper, initcap, trim, ltrim, rtrim, substring
     case md5, sha256, base64
+    /// `escape(s, chars)`: `s` with a backslash before each of `chars` and before each backslash
+    /// (a value inside a quoted string of a query language: Stripe's `email:'{{ escape(value, "'") }}'`).
+    case escape
 
     /// Functions of connector templates only: a pipeline's mapping stays Krenalis-compatible, so
     /// the parser refuses them there.
     var isTemplateOnly: Bool {
         switch self {
-        case .md5, .sha256, .base64: return true
+        case .md5, .sha256, .base64, .escape: return true
         default: return false
         }
     }
@@ -23,7 +26,7 @@ enum MappingFunction: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .and, .or: return (2, nil)
         case .not, .jsonParse, .len, .lower, .upper, .initcap, .trim, .ltrim, .rtrim, .md5, .sha256, .base64: return (1, 1)
-        case .eq, .ne: return (2, 2)
+        case .eq, .ne, .escape: return (2, 2)
         case .if, .substring: return (2, 3)
         case .coalesce: return (1, nil)
         case .array, .map: return (0, nil)

@@ -173,6 +173,10 @@ struct TypeChecker {
         case .lower, .upper, .initcap, .trim, .ltrim, .rtrim, .md5, .sha256, .base64:
             try require(0, "a string", TypeChecker.isText)
             return (.call(function, nodes, types: types), .string(StringType()))
+        case .escape:
+            try require(0, "a string", TypeChecker.isText)
+            try require(1, "a string", TypeChecker.isText)
+            return (.call(function, nodes, types: types), .string(StringType()))
         case .substring:
             try require(0, "a string", TypeChecker.isText)
             try require(1, "an int", isInteger)

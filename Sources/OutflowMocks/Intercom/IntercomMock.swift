@@ -76,7 +76,8 @@ struct IntercomMock: MockAPI {
 
     /// Whole seconds since 1970 at `duration` from now, rounded up: when the window has room again.
     func unixTime(after duration: Duration) -> Int {
-        Int(clock.date().timeIntervalSince1970) + (duration > .zero ? RateLimitStatus.seconds(duration) : 0)
+        // Rounded up: a reset truncated to the current second would name a time before the window frees.
+        Int((clock.date().timeIntervalSince1970 + (duration > .zero ? Double(RateLimitStatus.seconds(duration)) : 0)).rounded(.up))
     }
 
     func users() async -> [JSONValue] { await store.allUsers() }

@@ -49,7 +49,8 @@ struct MailerLiteMock: MockAPI {
         response.headers[MockHTTP.name("Retry-After")] = String(seconds)
         response.headers[MockHTTP.name("X-RateLimit-Limit")] = String(rule.limit)
         response.headers[MockHTTP.name("X-RateLimit-Remaining")] = "0"
-        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(Int(clock.date().timeIntervalSince1970) + seconds)
+        // Rounded up: a reset truncated to the current second would name a time before the window frees.
+        response.headers[MockHTTP.name("X-RateLimit-Reset")] = String(Int((clock.date().timeIntervalSince1970 + Double(seconds)).rounded(.up)))
         return response
     }
 
