@@ -97,6 +97,31 @@ struct HubSpotContactsTests {
         }
     }
 
+    @Test func aFailedBatchUpdateUndoesEveryChangeItMade() async throws {
+        try await withMock(.hubspot, options: hubspotOptions()) { mock in
+            // The first input moves contact 101 to a new email; the second names no contact, so
+            // HubSpot refuses the whole batch and neither the email nor the name may change.
+            let answer = try await mock.post("/crm/v3/objects/contacts/batch/update", #"""
+                {"inputs":[{"id":"101","properties":{"email":"moved@example.org","lastname":"Moved"}},
+                           {"id":"424242","properties":{"lastname":"X"}}]}
+                """#)
+            #expect(answer.status == 404)
+            let read = try await mock.post("/crm/v3/objects/contacts/batch/read", #"""
+                {"idProperty":"email","inputs":[{"id":"ella.hall@example.org"},{"id":"moved@example.org"}],"properties":["email","lastname"]}
+                """#)
+            let results = read.json["results"]?.array ?? []
+            #expect(results.count == 1)
+            #expect(results.first?["id"] == "101")
+            #expect(results.first?["properties"]?["email"] == "ella.hall@example.org")
+            #expect(results.first?["properties"]?["lastname"] != "Moved")
+            #expect(read.json["errors"]?.array.count == 1)
+            // The old email still belongs to 101, and the new one to nobody.
+            let again = try await mock.post(create, #"{"inputs":[{"properties":{"email":"ella.hall@example.org"}}]}"#)
+            #expect(again.json["message"] == "Contact already exists. Existing ID: 101")
+            #expect(try await mock.users().count == 50)
+        }
+    }
+
     @Test func batchUpdateByIdAndByEmail() async throws {
         try await withMock(.hubspot, options: hubspotOptions()) { mock in
             let answer = try await mock.post("/crm/v3/objects/contacts/batch/update", #"""
