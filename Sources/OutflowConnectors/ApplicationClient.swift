@@ -149,6 +149,10 @@ public enum WriteResult: Sendable, Hashable {
     case failed(message: String)
     /// The request may or may not have taken effect (a create whose answer was lost).
     case outcomeUnknown(reason: String)
+    /// The application refused the request for a reason that holds for every later request too
+    /// (401/403): the item failed, and when `error.isSystemic` the engine stops the run (DESIGN 9)
+    /// instead of failing every remaining profile one batch at a time.
+    case rejected(ApplicationError)
 }
 
 /// Why a whole operation failed. `isSystemic` errors stop the run (DESIGN 9): retrying the next batch

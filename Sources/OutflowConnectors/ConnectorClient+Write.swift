@@ -139,7 +139,7 @@ extension ConnectorClient {
         let text = message(answer)
         if answer.status == 401 || answer.status == 403 {
             let error = ApplicationError.authenticationFailed(connector: connector.name, status: answer.status, message: text)
-            for entry in built { results[entry.index] = .failed(message: error.description) }
+            for entry in built { results[entry.index] = .rejected(error) }
         } else if built.count == 1, kind != .update, let conflict = spec.conflict, conflict.statuses.contains(answer.status),
             let existing = conflict.existingId(in: text, json: answer.json, scope: built[0].scope)
         {

@@ -54,6 +54,8 @@ struct BatchDelivery: Sendable {
             case .deliverAll: await deliverAll(work.pending, &ledger)
             }
         }
+        // A write refused for good (authentication) stops the run like a refused lookup does.
+        fatal = fatal ?? ledger.systemic
         do {
             try store.commitBatch(run: run, pipeline: pipeline, counts: ledger.counts, errors: ledger.errors, exported: ledger.exported)
         } catch {
@@ -224,6 +226,9 @@ struct BatchDelivery: Sendable {
             case .created(let id), .updated(let id): ids[owner].append(id)
             case .failed(let message): problems[owner] = problems[owner] ?? message
             case .outcomeUnknown(let reason): problems[owner] = problems[owner] ?? "the application's answer to the update was lost twice (\(reason))"
+            case .rejected(let error):
+                problems[owner] = problems[owner] ?? error.description
+                if error.isSystemic { ledger.systemic = ledger.systemic ?? error.description }
             }
         }
         for (index, entry) in items.enumerated() {
@@ -280,6 +285,9 @@ struct BatchDelivery: Sendable {
         case .updated(let id): ledger.confirm(item, created: false, ids: [id], record: true)
         case .failed(let message): ledger.fail(item, .send, message, request: true)
         case .outcomeUnknown(let reason): ledger.fail(item, .send, "the application's answer was lost twice (\(reason))", request: true)
+        case .rejected(let error):
+            ledger.fail(item, .send, error.description, request: true)
+            if error.isSystemic { ledger.systemic = ledger.systemic ?? error.description }
         }
     }
 

@@ -14,6 +14,8 @@ struct BatchLedger: Sendable {
     /// Of those, profiles that failed because a request failed (not because of the rules).
     var requestFailures = 0
     var lastRequestError: String?
+    /// Set when the application refused a write for a reason every later request meets too.
+    var systemic: String?
 
     init(run: Int64, settled work: WorkBatch, now: Date = Date()) {
         self.run = run

@@ -111,9 +111,30 @@ public actor RateLimiter {
 
     /// Applies the pacing a response asks for (`Retry-After`, `X-HubSpot-RateLimit-*`, reset headers)
     /// to its group: no request of the group is granted before the wait has passed.
+    ///
+    /// A success that only says the window is used up (`X-HubSpot-RateLimit-Remaining: 0`) pauses the
+    /// group until its own oldest grant leaves the declared window, when that comes sooner than the
+    /// whole interval the header names: the rolling window frees then, and waiting the full interval
+    /// from the last request made a rate-limited sync take 1.5x its minimum. A 429 or a `Retry-After`
+    /// is always obeyed in full.
     public func observe(status: Int, headers: HTTPHeaders, group name: String) {
         guard let wait = RateLimitSignals.wait(status: status, headers: headers, unixTime: clock.unixTime()), wait > 0 else { return }
-        pause(group: name, for: wait)
+        var seconds = wait
+        if status != 429, headers["Retry-After"] == nil, let frees = ownWindowFrees(name) { seconds = min(wait, frees) }
+        pause(group: name, for: seconds)
+    }
+
+    /// Seconds until the oldest grant of the group's declared windows leaves its window, or nil when
+    /// the group has no grant on record.
+    private func ownWindowFrees(_ name: String) -> Double? {
+        guard let group = groups[name] else { return nil }
+        var latest: Double?
+        for window in group.windows where !window.grants.isEmpty {
+            let oldest = window.grants.count < window.limit.requests ? window.grants[0] : window.grants[window.oldest]
+            let frees = oldest + window.limit.window.seconds - clock.now()
+            latest = max(latest ?? frees, frees)
+        }
+        return latest.map { max(0, $0) }
     }
 
     /// Grants no request of the group for `seconds` from now.

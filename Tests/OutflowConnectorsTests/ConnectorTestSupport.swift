@@ -138,7 +138,13 @@ extension WriteResult {
     }
     var isCreated: Bool { if case .created = self { true } else { false } }
     var isUpdated: Bool { if case .updated = self { true } else { false } }
-    var failure: String? { if case .failed(let m) = self { m } else { nil } }
+    var failure: String? {
+        switch self {
+        case .failed(let message): message
+        case .rejected(let error): error.description
+        default: nil
+        }
+    }
 }
 
 /// A transport that never connects: for clients whose construction alone is under test.

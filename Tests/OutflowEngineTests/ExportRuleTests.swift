@@ -110,6 +110,23 @@ import Testing
         #expect(try harness.exportState(["p2@x.com"])["p2@x.com"]?.userIds == ["2"])
     }
 
+    @Test(arguments: ["CreateOnly", "CreateOrUpdate"])
+    func aWriteRefusedForAuthenticationStopsTheRunAfterOneBatch(mode: String) async throws {
+        // 250 profiles are 3 batches of 100; the first write is refused with a 401, so the run
+        // stops there instead of failing all 250 profiles one batch after another.
+        let profiles: [[String: Any]] = (1...250).map { ["id": $0, "email": "p\($0)@x.com"] }
+        let harness = try EngineHarness(profiles: profiles, mode: mode)
+        let capabilities: ApplicationCapabilities = mode == "CreateOrUpdate" ? .hubSpotLike : .lookupOnly
+        let app = InMemoryApplication(capabilities: capabilities)
+        await app.rejectWrites(with: .authenticationFailed(connector: "hubspot", status: 401, message: "token revoked"))
+        let report = try await harness.run(app, maxInFlight: 1)
+        #expect(report.run.status == .failed)
+        #expect(report.run.error == "hubspot: authentication failed (HTTP 401): token revoked")
+        #expect(report.run.counts.failed == 100)
+        #expect(await app.writeRequests == 1)
+        #expect(try harness.exportState(["p1@x.com"]).isEmpty)
+    }
+
     @Test func anAuthenticationFailureStopsTheRun() async throws {
         let profiles: [[String: Any]] = (1...250).map { ["id": $0, "email": "p\($0)@x.com"] }
         let harness = try EngineHarness(profiles: profiles, mode: "UpdateOnly")

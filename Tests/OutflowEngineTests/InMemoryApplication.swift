@@ -33,6 +33,8 @@ actor InMemoryApplication: ApplicationClient {
     private var lookupFailure: ApplicationError?
     /// Every write of every item fails (a whole-batch failure after retries).
     private var writesFail = false
+    /// Every write of every item is refused with this error (a credential revoked mid-run).
+    private var writeRejection: ApplicationError?
     /// The property writes are checked against `refused` and `lostAnswers` by.
     private let matchingProperty: String
 
@@ -56,6 +58,7 @@ actor InMemoryApplication: ApplicationClient {
     func failLookups(with error: ApplicationError?) { lookupFailure = error }
 
     func failAllWrites(_ flag: Bool) { writesFail = flag }
+    func rejectWrites(with error: ApplicationError) { writeRejection = error }
 
     /// The users whose `property` equals `value` as the application compares.
     func users(where property: String, is value: String) -> [User] {
@@ -91,6 +94,7 @@ actor InMemoryApplication: ApplicationClient {
     func update(_ items: [AppUserUpdate]) async -> [WriteResult] {
         updateRequests += 1
         return items.map { item in
+            if let writeRejection { return .rejected(writeRejection) }
             if writesFail { return .failed(message: "HTTP 500 after 3 retries") }
             guard users.contains(where: { $0.id == item.id }) else { return .failed(message: "no user has the id \(item.id)") }
             if let message = users.first(where: { $0.id == item.id }).flatMap({ refused[$0.properties[matchingProperty]?.text ?? ""] }) {
@@ -120,6 +124,7 @@ actor InMemoryApplication: ApplicationClient {
     // MARK: Storage
 
     private func refusal(_ user: ValueObject) -> WriteResult? {
+        if let writeRejection { return .rejected(writeRejection) }
         if writesFail { return .failed(message: "HTTP 500 after 3 retries") }
         if let message = refused[user[matchingProperty]?.text ?? ""] { return .failed(message: message) }
         return nil

@@ -82,16 +82,18 @@ struct FunctionWorkerTests {
         let worker = FunctionWorker(executable: Self.outflow, margin: 0.5)
         // time.sleep blocks in C: the in-process watchdog cannot interrupt it, the worker host can.
         let source = "import time\ndef transform(user):\n    if user['s'] == 'hang':\n        time.sleep(60)\n    return {'s': user['s']}\n"
-        let function = try Self.function(worker, .python, source, in: ["s"], out: ["s"], timeout: 0.2)
+        // 0.5 s per call: a fresh worker's first call on a loaded machine must fit in it (with 0.2 s the
+        // restarted worker once died under the full suite; see the closing note of issue 4).
+        let function = try Self.function(worker, .python, source, in: ["s"], out: ["s"], timeout: 0.5)
         let pid = try #require(worker.pid)
         let started = Date()
         let results = function.transform(["a", "hang"].map { ValueObject([("s", .string($0))]) }, action: .either)
         let elapsed = Date().timeIntervalSince(started)
         // Not before the deadline; and far before the 60 s sleep would end, which proves the kill
         // (the bound is loose: tests run in parallel on a loaded 2-core machine).
-        #expect(elapsed >= 0.9 && elapsed < 30, "took \(elapsed) s")
+        #expect(elapsed >= 1.5 && elapsed < 30, "took \(elapsed) s")
         #expect(results.allSatisfy {
-            if case .failure(let error) = $0 { error.message == "the function worker did not answer within 0.9 s and was stopped; the next batch starts a new one" } else { false }
+            if case .failure(let error) = $0 { error.message == "the function worker did not answer within 1.5 s and was stopped; the next batch starts a new one" } else { false }
         })
         #expect(kill(pid, 0) != 0, "the hung worker still runs")
         #expect(H.run(function, ValueObject([("s", .string("b"))])) == #"{"s":"b"}"#)
