@@ -3,7 +3,6 @@ import Foundation
 import OutflowConnectors
 import OutflowCore
 import OutflowHTTP
-import OutflowMocks
 import OutflowWorkspace
 
 /// Builds the client of one workspace connection for `outflow connections` and `validate --remote`.
@@ -17,11 +16,13 @@ final class ConnectionClients {
     let file: WorkspaceFile
     let registry: ConnectorRegistry
     let http = HTTPClient()
-    private var mocks: [MockServer] = []
+    /// The mocks of `"mock"` connections: started the way `outflow run` starts them.
+    private let mocks: MockConnections
 
     init(file: WorkspaceFile, registry: ConnectorRegistry) {
         self.file = file
         self.registry = registry
+        mocks = MockConnections(file: file)
     }
 
     /// The connection whose id (first) or name is `reference`, or a one-line error and exit 1.
@@ -39,35 +40,17 @@ final class ConnectionClients {
     func client(for connection: Connection) async throws(ApplicationError) -> ConnectorClient {
         let connector = try registry.require(connection.connector)
         var settings = connection.settings
-        if let mock = connection.mock {
-            guard let kind = MockKind(name: connector.name) else {
-                throw .unsupported(connector: connector.name, operation: "run as a mock (there is no bundled mock for it)")
-            }
-            var options = MockOptions()
+        if connection.mock != nil {
             do {
-                if let users = usersFile(mock, connector: connector.name) { options.users = Array(try Data(contentsOf: users)) }
-                if let fault = mock.fault { options.faults = try FaultSpec.parse(fault) }
-                let server = try await MockServer.start(kind, options: options)
-                mocks.append(server)
-                settings = connector.settingsForMock(settings, origin: server.origin)
+                settings = try await mocks.pointed(connection, connector: connector).settings
             } catch {
-                throw .invalidSettings(connector: connector.name, message: "the mock could not start: \(error)")
+                throw .invalidSettings(connector: connector.name, message: "the mock could not start: \(error.message)")
             }
         }
         return try ConnectorClient(connector: connector, settings: settings, transport: http)
     }
 
-    private func usersFile(_ mock: MockSettings, connector: String) -> URL? {
-        if let users = mock.users { return file.resolve(users) }
-        for candidate in ["fixtures/apps/\(connector)-users.json", "../apps/\(connector)-users.json"] {
-            let url = file.resolve(candidate)
-            if FileManager.default.fileExists(atPath: url.path) { return url }
-        }
-        return nil
-    }
-
     func stop() async {
-        for mock in mocks { await mock.stop() }
-        mocks = []
+        await mocks.stopAll()
     }
 }
