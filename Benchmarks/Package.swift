@@ -22,6 +22,13 @@ let package = Package(
             ],
             path: "Benchmarks/SourceBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // The client side of the client-vs-raw-libcurl comparison (Benchmarks/http/run-http-bench.sh):
+        // a whole-process measurement against nginx, so a plain executable rather than an ordo benchmark.
+        .executableTarget(
+            name: "HTTPBench",
+            dependencies: [.product(name: "OutflowHTTP", package: "Outflow")],
+            path: "HTTPBench"
+        ),
     ]
 )

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Client-vs-raw-libcurl benchmark (issue 5): requests/s of Outflow's HTTPClient posting 20 KB JSON
+# bodies (a 100-contact HubSpot batch) to nginx on loopback, beside a raw libcurl multi loop in the
+# same run, alternating three times. nginx runs on core 1, the clients on core 0.
+#   apt-get install -y nginx-light            # or nginx
+#   bash Benchmarks/http/run-http-bench.sh [REQUESTS] [IN_FLIGHT]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+requests=${1:-20000}
+inflight=${2:-8}
+work=/tmp/outflow-http-bench
+mkdir -p "$work"
+
+python3 - "$work/body.json" <<'PY'
+import json, sys
+inputs = [{"idProperty": "email", "id": f"person{i}@example.com",
+           "properties": {"email": f"person{i}@example.com", "firstname": "Firstname" + str(i),
+                          "lastname": "Lastname-" + "x" * 60, "phone": "+3498765" + str(1000 + i),
+                          "country": "ES", "city": "A Coruña", "company": "Example " * 8}}
+          for i in range(100)]
+body = json.dumps({"inputs": inputs})
+open(sys.argv[1], "w").write(body)
+print(f"body: {len(body)} bytes", file=sys.stderr)
+PY
+
+cc -O2 -o "$work/raw_multi" "$here/raw_multi.c" -lcurl
+swift build -c release --package-path "$root/Benchmarks" --product HTTPBench >/dev/null
+bench=$(swift build -c release --package-path "$root/Benchmarks" --show-bin-path)/HTTPBench
+
+taskset -c 1 nginx -c "$here/nginx.conf" &
+nginx_pid=$!
+trap 'kill $nginx_pid 2>/dev/null || true' EXIT
+sleep 1
+url=http://127.0.0.1:18089/crm/v3/objects/contacts/batch/upsert
+for round in 1 2 3; do
+  taskset -c 0 "$work/raw_multi" "$url" "$work/body.json" "$requests" "$inflight"
+  taskset -c 0 "$bench" "$url" "$work/body.json" "$requests" "$inflight"
+done
