@@ -112,4 +112,10 @@ static inline int outflow_py_utc_fields(void *capi, PyObject *object, int *field
 static inline PyObject *outflow_py_true(void) { Py_INCREF(Py_True); return Py_True; }
 static inline PyObject *outflow_py_false(void) { Py_INCREF(Py_False); return Py_False; }
 
+// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), declared in <spawn.h> only under
+// _GNU_SOURCE, which the C library's module is not built with. The function worker's spawn needs it
+// (FunctionWorker.spawn: close every inherited descriptor before exec); the action set is passed
+// untyped so this header needs no <spawn.h>.
+extern int outflow_spawn_file_actions_addclosefrom(void *actions, int from) __asm__("posix_spawn_file_actions_addclosefrom_np");
+
 #endif

@@ -77,6 +77,34 @@ struct FunctionWorkerTests {
         #expect(worker.starts == 2)
     }
 
+    @Test("the worker inherits no descriptor of Outflow's but its pipes and stderr")
+    func noInheritedDescriptors() throws {
+        // A file this process holds open (as `outflow run` holds the state store) must not be open in the worker.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outflow-fd-\(UUID().uuidString)").path
+        let fd = open(path, O_CREAT | O_RDWR, 0o600)
+        #expect(fd >= 0)
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        let worker = FunctionWorker(executable: Self.outflow)
+        let source = """
+            import os
+            def transform(user):
+                targets = []
+                for name in os.listdir('/proc/self/fd'):
+                    try:
+                        targets.append(os.readlink('/proc/self/fd/' + name))
+                    except OSError:
+                        pass
+                return {'s': '|'.join(targets)}
+            """
+        let function = try Self.function(worker, .python, source, in: ["s"], out: ["s"], timeout: 5)
+        let answer = H.run(function, ValueObject([("s", .string("x"))]))
+        #expect(answer.hasPrefix(#"{"s":""#), "\(answer)")
+        #expect(!answer.contains(path), "the worker holds \(path): \(answer)")
+    }
+
     @Test("a worker that does not answer within timeout × batch + margin is killed, and the next batch runs")
     func hang() throws {
         let worker = FunctionWorker(executable: Self.outflow, margin: 0.5)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import CPython
 import OutflowCore
 #if canImport(Glibc)
 import Glibc
@@ -236,6 +237,11 @@ public final class FunctionWorker: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, toWorker[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromWorker[1], 1)
+        // Nothing of Outflow's but the two pipes and stderr reaches the worker (a state store's file
+        // among them). Closed here, before exec: the worker closing them itself once it runs also
+        // closed the descriptors its own runtime had opened (libdispatch's epoll), and it died with
+        // SIGILL on its first call now and then.
+        _ = outflow_spawn_file_actions_addclosefrom(&actions, 3)
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         // An empty environment: nothing of Outflow's (credentials, PYTHON* variables) reaches it.

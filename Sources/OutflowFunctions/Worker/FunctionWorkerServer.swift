@@ -14,9 +14,8 @@ import Glibc
 public enum FunctionWorkerServer {
     /// Serves until standard input closes; the process's exit status.
     public static func run() -> Int32 {
-        // Nothing of the parent's but the two pipes: no inherited descriptors (a state store's
-        // file among them), no working directory of the workspace.
-        for fd in 3..<1024 { close(Int32(fd)) }
+        // No working directory of the workspace. (Inherited descriptors are closed by the parent's
+        // spawn, before exec: closing them here would close this process's own runtime descriptors.)
         _ = chdir("/")
         // The protocol gets its own descriptor; stray writes to fd 1 (a C extension, os.write)
         // go nowhere instead of corrupting it.
