@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "OutflowMocks", targets: ["OutflowMocks"]),
         .library(name: "OutflowConnectors", targets: ["OutflowConnectors"]),
         .library(name: "OutflowEngine", targets: ["OutflowEngine"]),
+        .library(name: "OutflowRuntime", targets: ["OutflowRuntime"]),
+        .library(name: "OutflowServer", targets: ["OutflowServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .target(name: "OutflowCore"),
@@ -67,6 +71,28 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // What a run needs to reach its connection, shared by `outflow run` and `outflow serve`:
+        // one connector client per connection, and the bundled mocks of `"mock"` connections.
+        .target(
+            name: "OutflowRuntime",
+            dependencies: ["OutflowCore", "OutflowWorkspace", "OutflowConnectors", "OutflowHTTP", "OutflowStore", "OutflowEngine", "OutflowMocks"]
+        ),
+        .target(
+            name: "OutflowServer",
+            dependencies: [
+                "OutflowCore", "OutflowWorkspace", "OutflowConnectors", "OutflowHTTP", "OutflowStore", "OutflowEngine", "OutflowRuntime",
+                "OutflowFunctions",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .executableTarget(
             name: "outflow",
             dependencies: [
@@ -79,6 +105,8 @@ let package = Package(
                 "OutflowHTTP",
                 "OutflowConnectors",
                 "OutflowEngine",
+                "OutflowRuntime",
+                "OutflowServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +122,10 @@ let package = Package(
             dependencies: ["OutflowEngine", "OutflowConnectors", "OutflowStore", "OutflowCore", "OutflowWorkspace", "OutflowMocks", "OutflowHTTP"]
         ),
         .testTarget(name: "OutflowConnectorsTests", dependencies: ["OutflowConnectors", "OutflowMocks", "OutflowHTTP", "OutflowCore"]),
+        .testTarget(
+            name: "OutflowServerTests",
+            dependencies: ["OutflowServer", "OutflowRuntime", "OutflowStore", "OutflowCore", "OutflowMocks", "OutflowHTTP", "OutflowEngine"]
+        ),
         .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
     ]
 )

@@ -9,10 +9,12 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The state store refused the run: another run of the pipeline holds the lock, or the store
     /// cannot be written.
     case cannotStart(String)
+    /// Another run of the pipeline holds its lock (HTTP 409 in the API).
+    case alreadyRunning(String)
 
     public var description: String {
         switch self {
-        case .invalidPipeline(let message), .cannotStart(let message): message
+        case .invalidPipeline(let message), .cannotStart(let message), .alreadyRunning(let message): message
         }
     }
 }

@@ -83,16 +83,21 @@ public struct ExportEngine: Sendable {
 
     /// Runs the pipeline once. Throws only when the run cannot start (the lock is held, the store
     /// cannot be written); everything after that ends in the returned report.
-    public func run(progress: @escaping @Sendable (RunProgress) -> Void = { _ in }, stop: StopSignal = StopSignal()) async throws(EngineError)
-        -> RunReport
-    {
+    ///
+    /// `started` is called with the run's id as soon as the run is recorded and its lock taken,
+    /// before any profile is read: the REST API answers `{"runId"}` from it.
+    public func run(
+        progress: @escaping @Sendable (RunProgress) -> Void = { _ in }, stop: StopSignal = StopSignal(),
+        started onStart: @Sendable (Int64) -> Void = { _ in }
+    ) async throws(EngineError) -> RunReport {
         let started: RunRecord
         do {
-            started = try store.startRun(pipeline: pipelineID, workspace: workspace, owner: options.owner, dryRun: options.dryRun)
+            started = try store.startRun(pipeline: pipelineID, workspace: workspace, owner: options.owner, dryRun: options.dryRun, job: options.job)
         } catch {
-            throw EngineError.cannotStart(error.description)
+            throw error.isAlreadyRunning ? EngineError.alreadyRunning(error.description) : EngineError.cannotStart(error.description)
         }
         guard let runID = started.id else { throw EngineError.cannotStart("the state store gave the run no id") }
+        onStart(runID)
         let heartbeat = startHeartbeat(run: runID)
         let ending = await export(run: runID, progress: progress, stop: stop)
         heartbeat.cancel()

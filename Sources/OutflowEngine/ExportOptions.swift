@@ -26,6 +26,8 @@ public struct ExportOptions: Sendable {
     public var owner: RunOwner = .current()
     /// Seconds between heartbeats of the run lock (DESIGN 10: every 5 s).
     public var heartbeatInterval: Double = 5
+    /// The workspace run (`POST /sources/{workspace}/start`) this pipeline run is a task of, if any.
+    public var job: Int64?
 
     public init() {}
 }

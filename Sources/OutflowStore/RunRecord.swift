@@ -24,6 +24,8 @@ public struct RunRecord: Codable, Hashable, Sendable, FetchableRecord, MutablePe
     public var unchanged: Int
     public var skipped: Int
     public var failed: Int
+    /// The workspace run (job) this run is a task of; nil for a run of one pipeline.
+    public var job: Int64?
 
     public var counts: RunCounts {
         get {

@@ -8,14 +8,14 @@ extension StateStore {
     /// gone on this host, or its heartbeat older than ``staleAfter`` — is taken over, and the run
     /// that held it becomes `failed` with error `interrupted` (DESIGN section 10).
     public func startRun(
-        pipeline: Int64, workspace: String, owner: RunOwner, dryRun: Bool = false, now: Date = Date()
+        pipeline: Int64, workspace: String, owner: RunOwner, dryRun: Bool = false, job: Int64? = nil, now: Date = Date()
     ) throws(StoreError) -> RunRecord {
         try write("start a run of pipeline \(pipeline)") { db in
             if let lock = try RunLock.fetchOne(db, key: pipeline) {
                 let age = now.timeIntervalSince(lock.heartbeatAt)
                 let gone = lock.host == owner.host && lock.pid != owner.pid && !RunOwner.isAlive(lock.pid)
                 guard age > staleAfter || gone else {
-                    throw StoreError(
+                    throw StoreError.alreadyRunning(
                         "pipeline \(pipeline) is already running (run \(lock.run), pid \(lock.pid) on \(lock.host), "
                             + "last heartbeat \(Int(age)) s ago); wait for it to end, or stop it")
                 }
@@ -26,7 +26,7 @@ extension StateStore {
             }
             var run = RunRecord(
                 id: nil, pipeline: pipeline, workspace: workspace, status: .running, dryRun: dryRun, startedAt: now, finishedAt: nil,
-                error: nil, read: 0, filteredOut: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0)
+                error: nil, read: 0, filteredOut: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, job: job)
             try run.insert(db)
             guard let id = run.id else { throw StoreError("the run of pipeline \(pipeline) got no id") }
             try RunLock(pipeline: pipeline, run: id, pid: owner.pid, host: owner.host, heartbeatAt: now).insert(db)

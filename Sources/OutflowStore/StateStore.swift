@@ -71,9 +71,35 @@ public final class StateStore: Sendable {
 /// A state store that cannot be used: unreadable, locked by another run, or corrupt.
 public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
+    /// The refusal of a second run while another holds the pipeline's (or workspace's) lock:
+    /// HTTP 409 in the API, a plain error on the command line.
+    public var isAlreadyRunning = false
 
     public init(_ message: String) {
         self.message = message
+    }
+
+    /// A name already taken, or an id another workspace uses (HTTP 409/422 in the API).
+    public var isConflict = false
+    /// The object the write names does not exist (HTTP 404 in the API).
+    public var isNotFound = false
+
+    public static func conflict(_ message: String) -> StoreError {
+        var error = StoreError(message)
+        error.isConflict = true
+        return error
+    }
+
+    public static func notFound(_ message: String) -> StoreError {
+        var error = StoreError(message)
+        error.isNotFound = true
+        return error
+    }
+
+    public static func alreadyRunning(_ message: String) -> StoreError {
+        var error = StoreError(message)
+        error.isAlreadyRunning = true
+        return error
     }
 
     public var description: String { message }

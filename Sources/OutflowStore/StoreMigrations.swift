@@ -42,6 +42,57 @@ enum StoreMigrations {
                 t.column("heartbeatAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2: server objects (workspaces, revisions, tokens, jobs)") { db in
+            try db.create(table: "workspace") { t in
+                t.primaryKey("name", .text)
+                t.column("status", .text).notNull()
+                t.column("metadata", .text).notNull()
+                t.column("document", .text).notNull()
+                t.column("directory", .text).notNull()
+                t.column("revision", .integer).notNull()
+                t.column("authFailures", .integer).notNull().defaults(to: 0)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "workspaceRevision") { t in
+                t.column("workspace", .text).notNull().references("workspace", onDelete: .cascade)
+                t.column("number", .integer).notNull()
+                t.column("document", .text).notNull()
+                t.column("metadata", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.primaryKey(["workspace", "number"])
+            }
+            // Pipeline and connection ids are global (the API addresses them without a workspace
+            // in the path), so every id any workspace uses is claimed here, in the same
+            // transaction that saves the workspace.
+            try db.create(table: "objectId") { t in
+                t.column("kind", .text).notNull()
+                t.column("id", .integer).notNull()
+                t.column("workspace", .text).notNull().indexed().references("workspace", onDelete: .cascade)
+                t.primaryKey(["kind", "id"])
+            }
+            try db.create(table: "apiToken") { t in
+                t.primaryKey("hash", .text)
+                // No foreign key: `tokens create` may run before `serve` first imports the workspace.
+                t.column("workspace", .text).indexed()
+                t.column("admin", .boolean).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "job") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("workspace", .text).notNull().indexed()
+                t.column("status", .text).notNull()
+                t.column("trigger", .text).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+                t.column("error", .text)
+            }
+            try db.alter(table: "run") { t in
+                t.add(column: "job", .integer)
+            }
+            try db.create(index: "run_on_job", on: "run", columns: ["job"])
+        }
         return migrator
     }
 }

@@ -32,9 +32,9 @@ public struct WorkspaceFile: Sendable {
         throw WorkspaceFileError(file: "outflow.json", message: "no workspace file given, and none of \(defaultNames.joined(separator: ", ")) is in the current directory")
     }
 
-    /// Reads, parses and validates the workspace file at `path` (JSON, or YAML by extension).
-    /// `connectorNames` are the connectors a connection may name (nil: `Connection.knownConnectors`).
-    public static func load(path: String, connectorNames: Set<String>? = nil) throws(WorkspaceFileError) -> WorkspaceFile {
+    /// The file's JSON document, unvalidated (JSON, or YAML by extension): what `outflow serve`
+    /// imports as a workspace's stored configuration.
+    public static func readDocument(path: String) throws(WorkspaceFileError) -> JSONValue {
         let url = URL(fileURLWithPath: path)
         let data: Data
         do {
@@ -60,6 +60,14 @@ public struct WorkspaceFile: Sendable {
                 throw WorkspaceFileError(file: path, message: "invalid JSON at \(error)")
             }
         }
+        return json
+    }
+
+    /// Reads, parses and validates the workspace file at `path` (JSON, or YAML by extension).
+    /// `connectorNames` are the connectors a connection may name (nil: `Connection.knownConnectors`).
+    public static func load(path: String, connectorNames: Set<String>? = nil) throws(WorkspaceFileError) -> WorkspaceFile {
+        let url = URL(fileURLWithPath: path)
+        let json = try readDocument(path: path)
         let workspace: Workspace
         do {
             workspace = try Workspace.decode(json, connectorNames: connectorNames)

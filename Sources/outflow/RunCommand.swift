@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OutflowConnectors
 import OutflowCore
+import OutflowRuntime
 import OutflowEngine
 import OutflowFunctions
 import OutflowStore

@@ -1,6 +1,7 @@
 import Foundation
 import OutflowConnectors
 import OutflowCore
+import OutflowRuntime
 import OutflowEngine
 import OutflowStore
 import OutflowWorkspace

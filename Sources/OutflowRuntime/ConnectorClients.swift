@@ -14,18 +14,18 @@ import OutflowHTTP
 /// let clients = ConnectorClients(registry: try ConnectorRegistry.load(workspaceDirectory: file.directory))
 /// let client = try clients.client(for: connection)
 /// ```
-final class ConnectorClients: ApplicationClientFactory, @unchecked Sendable {
-    let registry: ConnectorRegistry
+public final class ConnectorClients: ApplicationClientFactory, @unchecked Sendable {
+    public let registry: ConnectorRegistry
     private let transport: HTTPClient
     private let lock = NSLock()
     private var clients: [Int64: ConnectorClient] = [:]
 
-    init(registry: ConnectorRegistry, transport: HTTPClient = HTTPClient()) {
+    public init(registry: ConnectorRegistry, transport: HTTPClient = HTTPClient()) {
         self.registry = registry
         self.transport = transport
     }
 
-    func client(for connection: Connection) throws(ApplicationError) -> any ApplicationClient {
+    public func client(for connection: Connection) throws(ApplicationError) -> any ApplicationClient {
         if let made = lock.withLock({ clients[connection.id] }) { return made }
         let client = try ConnectorClient(connector: try registry.require(connection.connector), connection: connection, transport: transport)
         lock.withLock { clients[connection.id] = client }

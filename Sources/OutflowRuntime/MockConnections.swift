@@ -18,17 +18,17 @@ import OutflowWorkspace
 /// let store = try mocks.store(for: connection)
 /// await mocks.stopAll()
 /// ```
-actor MockConnections {
+public actor MockConnections {
     private let file: WorkspaceFile
     private var servers: [Int64: MockServer] = [:]
     private var stores: [Int64: StateStore] = [:]
 
-    init(file: WorkspaceFile) {
+    public init(file: WorkspaceFile) {
         self.file = file
     }
 
     /// The origin of the connection's mock, started on a free loopback port on first use.
-    func origin(for connection: Connection) async throws(MockStartError) -> String {
+    public func origin(for connection: Connection) async throws(MockStartError) -> String {
         if let server = servers[connection.id] { return server.origin }
         guard let kind = MockKind(name: connection.connector) else {
             throw MockStartError(connection: connection, message: "there is no bundled mock of the \(connection.connector) connector")
@@ -61,21 +61,26 @@ actor MockConnections {
     /// `connection` pointed at its mock (started on first use), as the connector's `mock.settings`
     /// says: `baseURL` (the webhook's `url`) at the mock's origin, placeholder credentials where the
     /// workspace gives none.
-    func pointed(_ connection: Connection, connector: Connector) async throws(MockStartError) -> Connection {
+    public func pointed(_ connection: Connection, connector: Connector) async throws(MockStartError) -> Connection {
         var pointed = connection
         pointed.settings = connector.settingsForMock(connection.settings, origin: try await origin(for: connection))
         return pointed
     }
 
     /// The in-memory state store of the connection's runs.
-    func store(for connection: Connection) throws(StoreError) -> StateStore {
+    public func store(for connection: Connection) throws(StoreError) -> StateStore {
         if let store = stores[connection.id] { return store }
         let store = try StateStore(inMemory: ())
         stores[connection.id] = store
         return store
     }
 
-    func stopAll() async {
+    /// True once the connection's mock has been started by this instance.
+    public func hasStarted(_ connection: Connection) -> Bool {
+        servers[connection.id] != nil
+    }
+
+    public func stopAll() async {
         for server in servers.values { await server.stop() }
         servers = [:]
     }
@@ -93,9 +98,9 @@ actor MockConnections {
 
 /// A connection's mock could not start: no bundled mock of its connector, a bad fault spec, an
 /// unreadable users file.
-struct MockStartError: Error, CustomStringConvertible {
-    var connection: Connection
-    var message: String
+public struct MockStartError: Error, CustomStringConvertible {
+    public var connection: Connection
+    public var message: String
 
-    var description: String { "connection \(connection.id) \"\(connection.name)\": \(message)" }
+    public var description: String { "connection \(connection.id) \"\(connection.name)\": \(message)" }
 }
