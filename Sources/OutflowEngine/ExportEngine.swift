@@ -224,6 +224,7 @@ public struct ExportEngine: Sendable {
         var index = SelectionIndex()
         var total = 0
         try scanSelection { key in index.count(key) } records: { total += $0 }
+        index.finishCounting()
         if index.needsConfirmation {
             try scanSelection { key in index.confirm(key) } records: { _ in }
         }
