@@ -38,7 +38,7 @@ enum WorkspaceRoutes {
             let body = try WorkspaceBody(try await JSONResponse.object(request, context: context), pathName: nil, status: .active).valid()
             let stored = try catalog.save(
                 body.document, metadata: body.metadata ?? JSONObject(), directory: services.configuration.baseDirectory, reason: "created", mode: .create)
-            return JSONResponse.make(WorkspaceResponse.workspace(stored, catalog: catalog))
+            return try Self.stored(stored.name, catalog: catalog)
         }
 
         group.get(":name") { _, context in
@@ -53,7 +53,7 @@ enum WorkspaceRoutes {
             let document = SecretMerge.document(body.document, stored: stored.document, secretSettings: catalog.secretSettings(of:))
             let saved = try catalog.save(
                 document, metadata: body.metadata ?? stored.metadata, directory: stored.record.directory, reason: "updated", mode: .update)
-            return JSONResponse.make(WorkspaceResponse.workspace(saved, catalog: catalog))
+            return try Self.stored(saved.name, catalog: catalog)
         }
 
         group.delete(":name") { _, context in
@@ -73,7 +73,7 @@ enum WorkspaceRoutes {
             group.post(":name/\(action)") { _, context in
                 let stored = try authorized(context, catalog: catalog)
                 guard try catalog.store.setWorkspaceStatus(stored.name, status) else { throw APIError.notFound("workspace does not exist") }
-                return JSONResponse.make(WorkspaceResponse.workspace(try catalog.load(stored.name), catalog: catalog))
+                return try Self.stored(stored.name, catalog: catalog)
             }
         }
 
@@ -104,7 +104,7 @@ enum WorkspaceRoutes {
             else { throw APIError.internalError("revision \(number) of workspace \"\(stored.name)\" is not a JSON object") }
             let saved = try catalog.save(
                 document, metadata: metadata, directory: stored.record.directory, reason: "rollback to \(number)", mode: .update)
-            return JSONResponse.make(WorkspaceResponse.workspace(saved, catalog: catalog))
+            return try Self.stored(saved.name, catalog: catalog)
         }
 
         group.post(":name/trigger") { _, context in
@@ -122,6 +122,13 @@ enum WorkspaceRoutes {
         let name = raw.removingPercentEncoding ?? raw
         try scope.authorize(workspace: name)
         return try catalog.load(name)
+    }
+
+    /// The workspace as the store now holds it. A change answers with this rather than with what
+    /// it saved, because the store keeps times to the millisecond and the answer must be what a
+    /// GET gives after it.
+    static func stored(_ name: String, catalog: WorkspaceCatalog) throws -> Response {
+        JSONResponse.make(WorkspaceResponse.workspace(try catalog.load(name), catalog: catalog))
     }
 
     private static func describe(_ pipelines: [Pipeline]) -> String {

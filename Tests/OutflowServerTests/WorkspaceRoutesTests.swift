@@ -306,6 +306,26 @@ struct WorkspaceRoutesTests {
         #expect(jobAfter == nil)
     }
 
+    @Test("delete is refused with 409 while a run of the workspace goes")
+    func deleteWhileRunning() async throws {
+        let server = try await ServerHarness.start()
+        // A slow mock, so the run is still going when the delete comes.
+        let slow = WorkspaceFixtures.withConnections(
+            try WorkspaceFixtures.demo(), [["id": 1, "name": "Demo HubSpot", "connector": "hubspot", "settings": [:], "mock": ["fault": "latency=200ms"]]])
+        let put = try await server.request(.put, "/v1/workspaces/demo", body: WorkspaceFixtures.text(slow), token: server.workspaceToken)
+        let triggered = try await server.request(.post, "/v1/workspaces/demo/trigger", token: server.workspaceToken)
+        try await server.eventually { await !server.server.services.runs.runningPipelines.isEmpty }
+        let refused = try await server.request(.delete, "/v1/workspaces/demo", token: server.adminToken)
+        let stillThere = try server.server.services.store.workspace(named: "demo")
+        await server.stop()
+
+        #expect(put.status == 200)
+        #expect(triggered.status == 200)
+        #expect(refused.status == 409)
+        if case .string(let message)? = refused.body["error"]?["message"] { #expect(message.contains("Customers to HubSpot")) }
+        #expect(stillThere != nil)
+    }
+
     @Test("validate: valid for demo, every problem by JSON path for a broken document, and nothing saved")
     func validate() async throws {
         let server = try await ServerHarness.start()
