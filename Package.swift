@@ -81,7 +81,7 @@ let package = Package(
             name: "OutflowServer",
             dependencies: [
                 "OutflowCore", "OutflowWorkspace", "OutflowConnectors", "OutflowHTTP", "OutflowStore", "OutflowEngine", "OutflowRuntime",
-                "OutflowFunctions",
+                "OutflowFunctions", "OutflowSources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

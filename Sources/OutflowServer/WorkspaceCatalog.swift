@@ -71,7 +71,9 @@ public struct WorkspaceCatalog: Sendable {
         } catch {
             throw APIError.invalid(error.diagnostics)
         }
-        try sealSecrets(&document, workspace: workspace)
+        let settingsProblems = registry.validate(workspace.connections)
+        if !settingsProblems.isEmpty { throw APIError.invalid(settingsProblems) }
+        try sealSecrets(&document, workspace: workspace, previous: try sealedSecrets(of: workspace.name))
         let ids = WorkspaceObjectIds(pipelines: workspace.pipelines.compactMap(\.id), connections: workspace.connections.map(\.id))
         for (kind, list, path) in [("pipeline", ids.pipelines, "pipelines"), ("connection", ids.connections, "connections")] {
             for (index, id) in list.enumerated() {
@@ -177,17 +179,41 @@ public struct WorkspaceCatalog: Sendable {
         }
     }
 
+    /// The sealed secret settings the stored workspace `name` has now, by connection id and setting.
+    private func sealedSecrets(of name: String) throws -> [Int64: [String: String]] {
+        guard let record = try store.workspace(named: name), case .object(let document)? = try? JSONParser.parse(record.document),
+            case .array(let items)? = document["connections"]
+        else { return [:] }
+        var found: [Int64: [String: String]] = [:]
+        for item in items {
+            guard case .number(let text)? = item["id"], let id = Int64(text), case .object(let settings)? = item["settings"] else { continue }
+            for (key, value) in settings.members {
+                if case .string(let sealed) = value, SecretBox.isSealed(sealed) { found[id, default: [:]][key] = sealed }
+            }
+        }
+        return found
+    }
+
     /// Seals each literal secret setting of each connection; `${VAR}` references and values
     /// already sealed stay as they are. Without a key a literal secret is refused (DESIGN 12).
-    private func sealSecrets(_ document: inout JSONObject, workspace: Workspace) throws {
+    ///
+    /// A literal equal to what the stored value of the same setting opens to keeps that sealed
+    /// value: sealing draws a fresh nonce, so sealing again would make every re-import of an
+    /// unchanged file look changed and cost a revision.
+    private func sealSecrets(_ document: inout JSONObject, workspace: Workspace, previous: [Int64: [String: String]]) throws {
         guard case .array(var items)? = document["connections"] else { return }
         for index in items.indices {
             guard case .object(var connection) = items[index], case .object(var settings)? = connection["settings"],
                 case .string(let connector)? = connection["connector"]
             else { continue }
             let secret = secretSettings(of: connector)
+            let id: Int64? = if case .number(let text)? = connection["id"] { Int64(text) } else { nil }
             for (key, value) in settings.members where secret.contains(key) {
                 guard case .string(let text) = value, !SecretBox.isSealed(text), !Self.isReference(text) else { continue }
+                if let secrets, let id, let sealed = previous[id]?[key], (try? secrets.open(sealed)) == text {
+                    settings[key] = .string(sealed)
+                    continue
+                }
                 guard let secrets else {
                     throw APIError.unprocessable(
                         "connections[\(index)].settings.\(key): \(SecretBox.environmentVariable) is not set, so the server cannot store a literal secret; "
