@@ -74,7 +74,8 @@ enum PipelineBodyDecoder {
         for key in ["id", "connection", "target"] {
             if let given = object[key], given != .null, given != current[key] {
                 throw APIError.unprocessable(
-                    "\(key): a pipeline's \(key) cannot be changed (it is \(JSONWriter.string(current[key] ?? .null))); create another pipeline instead")
+                    "\(key): a pipeline's \(key) cannot be changed (it is \(JSONWriter.string(current[key] ?? .null))); create another pipeline instead"
+                )
             }
             object[key] = current[key]
         }
@@ -93,7 +94,8 @@ enum PipelineBodyDecoder {
             clash = stored.workspace.pipelines.first { $0.name == name && .number(String($0.id ?? -1)) != body["id"] }
             if let clash {
                 issues.append(
-                    Diagnostic(path: "name", message: "name \"\(name)\" is used by pipeline \(clash.id ?? 0); names are unique within a workspace"))
+                    Diagnostic(path: "name", message: "name \"\(name)\" is used by pipeline \(clash.id ?? 0); names are unique within a workspace")
+                )
             }
         }
         do {

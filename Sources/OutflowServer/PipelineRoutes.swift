@@ -112,7 +112,11 @@ enum PipelineRoutes {
     /// Changes the document's JSON of `pipeline` in place (members the change does not touch stay
     /// as the user wrote them) and saves it.
     private static func edit(
-        _ pipeline: Pipeline, of stored: StoredWorkspace, reason: String, _ services: ServerServices, _ change: (inout JSONObject) -> Void
+        _ pipeline: Pipeline,
+        of stored: StoredWorkspace,
+        reason: String,
+        _ services: ServerServices,
+        _ change: (inout JSONObject) -> Void
     ) throws {
         var items = stored.pipelineDocuments
         guard let id = pipeline.id, let index = items.firstIndex(where: { $0["id"] == .number(String(id)) }),

@@ -28,7 +28,11 @@ enum RunRoutes {
             let body = try await JSONResponse.body(request, context: context, required: false)
             let parameters = try RunParameters.parse(body, allowModelRefs: false)
             let runId = try await services.runs.startPipelineRun(
-                workspace: stored.name, pipeline: pipeline.id ?? 0, parameters: parameters, trigger: "api")
+                workspace: stored.name,
+                pipeline: pipeline.id ?? 0,
+                parameters: parameters,
+                trigger: "api"
+            )
             return JSONResponse.make(["runId": .string(String(runId))])
         }
 

@@ -64,7 +64,8 @@ enum RunStatusBody {
             JSONObject([
                 ("read", number(c.read)), ("filteredOut", number(c.filteredOut)), ("created", number(c.created)), ("updated", number(c.updated)),
                 ("unchanged", number(c.unchanged)), ("skipped", number(c.skipped)), ("failed", number(c.failed)),
-            ]))
+            ])
+        )
     }
 
     /// RFC 3339 UTC with milliseconds, as the seed's `2024-05-31T06:48:08.228Z`.
@@ -74,8 +75,14 @@ enum RunStatusBody {
 
     private static func sum(_ a: RunCounts, _ b: RunCounts) -> RunCounts {
         RunCounts(
-            read: a.read + b.read, filteredOut: a.filteredOut + b.filteredOut, created: a.created + b.created, updated: a.updated + b.updated,
-            unchanged: a.unchanged + b.unchanged, skipped: a.skipped + b.skipped, failed: a.failed + b.failed)
+            read: a.read + b.read,
+            filteredOut: a.filteredOut + b.filteredOut,
+            created: a.created + b.created,
+            updated: a.updated + b.updated,
+            unchanged: a.unchanged + b.unchanged,
+            skipped: a.skipped + b.skipped,
+            failed: a.failed + b.failed
+        )
     }
 
     private static func number(_ value: Int) -> JSONValue { .number(String(value)) }

@@ -1,8 +1,9 @@
 import Foundation
 import OutflowCore
-@testable import OutflowServer
 import OutflowStore
 import Testing
+
+@testable import OutflowServer
 
 @Suite("Pipelines API")
 struct PipelineRoutesTests {
@@ -28,7 +29,8 @@ struct PipelineRoutesTests {
             body.objectKeys == [
                 "id", "name", "connector", "connectorType", "connection", "connectionRole", "target", "enabled", "filter", "matching", "exportMode",
                 "updateOnDuplicates", "transformation", "inSchema", "outSchema", "running", "scheduleStart", "schedulePeriod",
-            ])
+            ]
+        )
         #expect(body["id"] == .number(String(unwrapped)))
         #expect(body["name"] == "Export customers")
         #expect(body["connector"] == "hubspot")
@@ -51,6 +53,46 @@ struct PipelineRoutesTests {
         #expect(body["schedulePeriod"] == .null)
         #expect(revisions.count == before + 1)
         #expect(revisions.first?.reason == "pipeline \(unwrapped) created")
+    }
+
+    @Test("POST takes schedulePeriod, scheduleStart and functionTimeout; GET shows functionTimeout last")
+    func createWithExtras() async throws {
+        let server = try await ServerHarness.start()
+        let created = try await server.request(
+            .post,
+            "/v1/pipelines",
+            body: try PipelineBodies.create {
+                $0["schedulePeriod"] = "30m"
+                $0["scheduleStart"] = 10
+                $0["functionTimeout"] = .number("2.5")
+                $0["enabled"] = nil
+            },
+            token: server.workspaceToken
+        )
+        let id = try #require(created.body["id"].flatMap(PipelineBodies.int))
+        let got = try await server.request(.get, "/v1/pipelines/\(id)", token: server.workspaceToken)
+        let badStart = try await server.request(
+            .post,
+            "/v1/pipelines",
+            body: try PipelineBodies.create {
+                $0["name"] = "Late"
+                $0["scheduleStart"] = 1440
+            },
+            token: server.workspaceToken
+        )
+        await server.stop()
+
+        #expect(got.body["schedulePeriod"] == "30m")
+        #expect(got.body["scheduleStart"] == 10)
+        #expect(got.body["enabled"] == false)
+        #expect(got.body.objectKeys.suffix(4) == ["running", "scheduleStart", "schedulePeriod", "functionTimeout"])
+        if case .number(let text)? = got.body["functionTimeout"] {
+            #expect(Double(text) == 2.5)
+        } else {
+            Issue.record("no functionTimeout: \(got.body)")
+        }
+        #expect(badStart.status == 422)
+        #expect(badStart.body.errorMessage == "scheduleStart: must be between 0 and 1439, found 1440")
     }
 
     @Test("GET lists the demo's pipelines in document order with connector, schedule and running")
@@ -93,13 +135,16 @@ struct PipelineRoutesTests {
         let token = server.workspaceToken
         let noConnection = try await server.request(.post, "/v1/pipelines", body: try PipelineBodies.create { $0["connection"] = 999 }, token: token)
         let language = try await server.request(
-            .post, "/v1/pipelines",
+            .post,
+            "/v1/pipelines",
             body: try PipelineBodies.create {
                 $0["transformation"] = [
                     "mapping": nil,
                     "function": ["source": "def transform(u): return u", "language": "Ruby", "inPaths": ["email"], "outPaths": ["email"]],
                 ]
-            }, token: token)
+            },
+            token: token
+        )
         let withId = try await server.request(.post, "/v1/pipelines", body: try PipelineBodies.create { $0["id"] = 123_456_789 }, token: token)
         let revisions = try server.server.services.store.revisions(workspace: "demo").count
         await server.stop()
@@ -127,8 +172,16 @@ struct PipelineRoutesTests {
         document["connections"] = .array(connections)
         try store.saveWorkspace(
             WorkspaceRecord(name: "demo", metadata: "{}", document: JSONWriter.string(.object(document)), directory: stored.record.directory),
-            ids: WorkspaceObjectIds(pipelines: [101, 102], connections: [1, 7]), reason: "test: connector removed", mode: .update)
-        let response = try await server.request(.post, "/v1/pipelines", body: try PipelineBodies.create { $0["connection"] = 7 }, token: server.workspaceToken)
+            ids: WorkspaceObjectIds(pipelines: [101, 102], connections: [1, 7]),
+            reason: "test: connector removed",
+            mode: .update
+        )
+        let response = try await server.request(
+            .post,
+            "/v1/pipelines",
+            body: try PipelineBodies.create { $0["connection"] = 7 },
+            token: server.workspaceToken
+        )
         let list = try await server.request(.get, "/v1/pipelines", token: server.workspaceToken)
         await server.stop()
 
@@ -142,18 +195,34 @@ struct PipelineRoutesTests {
         let server = try await ServerHarness.start()
         let token = server.workspaceToken
         let longName = String(repeating: "n", count: 61)
-        let tooLong = try await server.request(.post, "/v1/pipelines", body: try PipelineBodies.create { $0["name"] = .string(longName) }, token: token)
+        let tooLong = try await server.request(
+            .post,
+            "/v1/pipelines",
+            body: try PipelineBodies.create { $0["name"] = .string(longName) },
+            token: token
+        )
         let sixty = try await server.request(
-            .post, "/v1/pipelines", body: try PipelineBodies.create { $0["name"] = .string(String(repeating: "n", count: 60)) }, token: token)
+            .post,
+            "/v1/pipelines",
+            body: try PipelineBodies.create { $0["name"] = .string(String(repeating: "n", count: 60)) },
+            token: token
+        )
         let duplicate = try await server.request(
-            .post, "/v1/pipelines", body: try PipelineBodies.create { $0["name"] = "Customers to HubSpot" }, token: token)
+            .post,
+            "/v1/pipelines",
+            body: try PipelineBodies.create { $0["name"] = "Customers to HubSpot" },
+            token: token
+        )
         let several = try await server.request(
-            .post, "/v1/pipelines",
+            .post,
+            "/v1/pipelines",
             body: try PipelineBodies.create {
                 $0["name"] = ""
                 $0["exportMode"] = "Sometimes"
                 $0["matching"] = ["in": "emial", "out": "email"]
-            }, token: token)
+            },
+            token: token
+        )
         let notJSON = try await server.request(.post, "/v1/pipelines", body: "{", token: token)
         await server.stop()
 
@@ -221,14 +290,21 @@ struct PipelineRoutesTests {
         let revisions = try server.server.services.store.revisions(workspace: "demo")
         let moved = try await server.request(.put, "/v1/pipelines/101", body: try PipelineBodies.update { $0["connection"] = 2 }, token: token)
         let language = try await server.request(
-            .put, "/v1/pipelines/101",
+            .put,
+            "/v1/pipelines/101",
             body: try PipelineBodies.update {
                 $0["transformation"] = [
                     "function": ["source": "x", "language": "Go", "inPaths": ["email"], "outPaths": ["email"]]
                 ]
-            }, token: token)
+            },
+            token: token
+        )
         let tooLong = try await server.request(
-            .put, "/v1/pipelines/101", body: try PipelineBodies.update { $0["name"] = .string(String(repeating: "x", count: 61)) }, token: token)
+            .put,
+            "/v1/pipelines/101",
+            body: try PipelineBodies.update { $0["name"] = .string(String(repeating: "x", count: 61)) },
+            token: token
+        )
         let roundTrip = try await server.request(.put, "/v1/pipelines/101", body: JSONWriter.string(got.body), token: token)
         let after = try server.server.services.store.revisions(workspace: "demo").count
         await server.stop()
@@ -335,11 +411,14 @@ struct PipelineRoutesTests {
         #expect(after == before + 5)
     }
 
-    @Test("scheduleStart at the day's edges and period boundaries", arguments: [
-        ("2026-03-01T00:00:00Z", "5m", 0), ("2026-03-01T23:59:59Z", "24h", 1439), ("2026-03-01T23:59:00Z", "5m", 4),
-        ("2026-03-01T01:00:00Z", "1h", 0), ("2026-03-01T08:00:00Z", "8h", 0), ("2026-03-01T07:59:00Z", "8h", 479),
-        ("2026-03-01T12:30:00Z", "12h", 30),
-    ])
+    @Test(
+        "scheduleStart at the day's edges and period boundaries",
+        arguments: [
+            ("2026-03-01T00:00:00Z", "5m", 0), ("2026-03-01T23:59:59Z", "24h", 1439), ("2026-03-01T23:59:00Z", "5m", 4),
+            ("2026-03-01T01:00:00Z", "1h", 0), ("2026-03-01T08:00:00Z", "8h", 0), ("2026-03-01T07:59:00Z", "8h", 479),
+            ("2026-03-01T12:30:00Z", "12h", 30),
+        ]
+    )
     func scheduleStartRule(time: String, period: String, start: Int) throws {
         let date = try #require(ISO8601DateFormatter().date(from: time))
         let parsed = try #require(SchedulePeriod(rawValue: period))

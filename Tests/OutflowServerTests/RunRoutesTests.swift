@@ -100,13 +100,33 @@ struct RunRoutesTests {
         #expect(runs == 0)
     }
 
+    @Test("a disabled pipeline runs when asked; nothing runs in a workspace that is not ACTIVE")
+    func disabledAndInactive() async throws {
+        let server = try await ServerHarness.start()
+        let token = server.workspaceToken
+        _ = try await server.request(.put, "/v1/pipelines/102/status", body: #"{"enabled":false}"#, token: token)
+        let disabled = try await server.request(.post, "/v1/pipelines/102/runs", token: token)
+        await server.server.services.runs.waitForIdle()
+        try server.server.services.store.setWorkspaceStatus("demo", .inactive)
+        let inactive = try await server.request(.post, "/v1/pipelines/101/runs", token: token)
+        let inactiveJob = try await server.request(.post, "/sources/demo/start", token: token)
+        await server.stop()
+
+        #expect(disabled.status == 200)
+        #expect(inactive.status == 409)
+        #expect(inactiveJob.status == 409)
+    }
+
     @Test("a window parameter filters profiles out; --rebase_incremental re-sends")
     func parameters() async throws {
         let server = try await ServerHarness.start()
         let token = server.workspaceToken
         let windowed = try await server.request(
-            .post, "/v1/pipelines/101/runs", body: #"{"parameters":["--begin_time=2024-01-01T00:00:00Z","--end_time=2025-01-01T00:00:00Z"]}"#,
-            token: token)
+            .post,
+            "/v1/pipelines/101/runs",
+            body: #"{"parameters":["--begin_time=2024-01-01T00:00:00Z","--end_time=2025-01-01T00:00:00Z"]}"#,
+            token: token
+        )
         let id = try #require(windowed.body["runId"].flatMap(PipelineBodies.int))
         let status = try await Self.finished(server, "/v1/pipelines/101/runs/\(id)/status")
         await server.stop()
@@ -154,7 +174,11 @@ struct RunRoutesTests {
         let onlyId = try #require(only.body["runId"].flatMap(PipelineBodies.int))
         let onlyJob = try await Self.finished(server, "/sources/demo/runs/\(onlyId)/status")
         let byName = try await server.request(
-            .post, "/sources/demo/start", body: #"{"parameters":["--model_refs=Customers to HubSpot"]}"#, token: token)
+            .post,
+            "/sources/demo/start",
+            body: #"{"parameters":["--model_refs=Customers to HubSpot"]}"#,
+            token: token
+        )
         let byNameId = try #require(byName.body["runId"].flatMap(PipelineBodies.int))
         let byNameJob = try await Self.finished(server, "/sources/demo/runs/\(byNameId)/status")
         await server.stop()
