@@ -46,15 +46,26 @@ public struct WorkspaceCatalog: Sendable {
         }
         let workspace: Workspace
         do {
-            workspace = try Workspace.decode(.object(document), connectorNames: connectorNames)
+            // A connector removed from the registry since the workspace was stored must not make
+            // it unreadable: the API still shows it, and its pipelines answer 422 "connector does
+            // not exist" (save() validates against the registry alone, so nothing new uses it).
+            workspace = try Workspace.decode(.object(document), connectorNames: connectorNames.union(Self.connectors(in: document)))
         } catch {
-            // A connector file removed since the workspace was stored; the API still shows it.
             throw APIError.unprocessable("workspace \"\(record.name)\" no longer validates: \(error.diagnostics.map(\.description).joined(separator: "; "))")
         }
         return StoredWorkspace(record: record, document: document, workspace: workspace, metadata: metadata)
     }
 
     public var connectorNames: Set<String> { Set(registry.connectors.keys) }
+
+    /// The connector names the connections of `document` use.
+    static func connectors(in document: JSONObject) -> Set<String> {
+        guard case .array(let items)? = document["connections"] else { return [] }
+        return Set(items.compactMap { item -> String? in
+            if case .string(let name)? = item["connector"] { return name }
+            return nil
+        })
+    }
 
     /// Validates `document` (422 with every problem by JSON path), seals its literal secrets,
     /// gives each pipeline and connection without an id a new one, and stores it as the next
