@@ -48,6 +48,7 @@ public final class OutflowServer: Sendable {
         let services = ServerServices(configuration: configuration, store: store, catalog: catalog, runs: runs, metrics: metrics, logger: logger)
 
         let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: TokenAuthMiddleware(store: store))
         OperationsRoutes.add(to: router, services: services)
         WorkspaceRoutes.add(to: router, services: services)
