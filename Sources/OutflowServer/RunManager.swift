@@ -281,7 +281,7 @@ public actor RunManager {
         if let runtime = runtimes[stored.name], runtime.revision == stored.record.revision { return runtime }
         if let old = runtimes[stored.name] { retired.append(old.mocks) }
         let runtime = WorkspaceRuntime(
-            revision: stored.record.revision, clients: ConnectorClients(registry: catalog.registry, transport: transport), mocks: MockConnections(file: file))
+            revision: stored.record.revision, clients: ConnectorClients(registry: catalog.registry, transport: transport, observer: metrics), mocks: MockConnections(file: file))
         runtimes[stored.name] = runtime
         return runtime
     }

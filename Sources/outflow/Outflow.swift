@@ -19,7 +19,7 @@ struct Outflow: AsyncParsableCommand {
         version: version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, PreviewCommand.self, RunsCommand.self, StateCommand.self, MockCommand.self,
-            ConnectorsCommand.self, ConnectionsCommand.self, FunctionWorkerCommand.self,
+            ServeCommand.self, TokensCommand.self, ConnectorsCommand.self, ConnectionsCommand.self, FunctionWorkerCommand.self,
         ]
     )
 }
