@@ -1787,23 +1787,35 @@ public enum OpenAPIDocument {
             ]
           },
           "maxLength": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 1,
             "maximum": 2147483647,
             "description": "string: in runes"
           },
           "maxBytes": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 1,
             "maximum": 2147483647,
             "description": "string: in UTF-8 bytes"
           },
           "pattern": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "description": "string: a regular expression"
           },
           "values": {
-            "type": "array",
+            "type": [
+              "array",
+              "null"
+            ],
             "items": {
               "type": "string"
             },
@@ -1811,63 +1823,100 @@ public enum OpenAPIDocument {
             "description": "string: the allowed values"
           },
           "bitSize": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "enum": [
               8,
               16,
               24,
               32,
-              64
+              64,
+              null
             ],
             "description": "int: 8, 16, 24, 32 or 64; float: 32 or 64"
           },
           "unsigned": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "real": {
-            "type": "boolean",
+            "type": [
+              "boolean",
+              "null"
+            ],
             "description": "float: no NaN or infinities"
           },
           "minimum": {
             "type": [
               "number",
-              "string"
+              "string",
+              "null"
             ],
             "description": "int and float: a number; decimal: a number or its text"
           },
           "maximum": {
             "type": [
               "number",
-              "string"
+              "string",
+              "null"
             ],
             "description": "int and float: a number; decimal: a number or its text"
           },
           "precision": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 1,
             "maximum": 76
           },
           "scale": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 0,
             "maximum": 37
           },
           "elementType": {
-            "$ref": "#/components/schemas/DataType"
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/DataType"
+              },
+              {
+                "type": "null"
+              }
+            ]
           },
           "minElements": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 0
           },
           "maxElements": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 0
           },
           "uniqueElements": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "properties": {
-            "type": "array",
+            "type": [
+              "array",
+              "null"
+            ],
             "items": {
               "$ref": "#/components/schemas/Property"
             },
@@ -1891,19 +1940,34 @@ public enum OpenAPIDocument {
             "$ref": "#/components/schemas/DataType"
           },
           "readOptional": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "createRequired": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "updateRequired": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "nullable": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "description": {
-            "type": "string"
+            "type": [
+              "string",
+              "null"
+            ]
           }
         }
       },
@@ -2045,7 +2109,10 @@ public enum OpenAPIDocument {
             "description": "Another language is refused with 422 \"transformation language is not supported\"."
           },
           "preserveJSON": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "inPaths": {
             "type": "array",
@@ -2123,7 +2190,10 @@ public enum OpenAPIDocument {
             ]
           },
           "enabled": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "filter": {
             "oneOf": [
@@ -2147,7 +2217,10 @@ public enum OpenAPIDocument {
             ]
           },
           "updateOnDuplicates": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "transformation": {
             "$ref": "#/components/schemas/Transformation"
@@ -2187,25 +2260,24 @@ public enum OpenAPIDocument {
             "description": "Minute of the day (UTC)."
           },
           "functionTimeout": {
-            "type": "number",
+            "type": [
+              "number",
+              "null"
+            ],
             "exclusiveMinimum": 0,
             "description": "Seconds a function call may take (default 10)."
           },
           "running": {
-            "type": "boolean",
-            "description": "Ignored (allowed so that a GET body can be sent back)."
+            "description": "Ignored, whatever its value (allowed so that a GET body can be sent back)."
           },
           "connector": {
-            "type": "string",
-            "description": "Ignored."
+            "description": "Ignored, whatever its value (allowed so that a GET body can be sent back)."
           },
           "connectorType": {
-            "type": "string",
-            "description": "Ignored."
+            "description": "Ignored, whatever its value (allowed so that a GET body can be sent back)."
           },
           "connectionRole": {
-            "type": "string",
-            "description": "Ignored."
+            "description": "Ignored, whatever its value (allowed so that a GET body can be sent back)."
           }
         }
       },
@@ -2229,7 +2301,10 @@ public enum OpenAPIDocument {
             "description": "Unique within the workspace."
           },
           "enabled": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "filter": {
             "oneOf": [
@@ -2253,7 +2328,10 @@ public enum OpenAPIDocument {
             ]
           },
           "updateOnDuplicates": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "transformation": {
             "$ref": "#/components/schemas/Transformation"
@@ -2293,25 +2371,24 @@ public enum OpenAPIDocument {
             "description": "Minute of the day (UTC)."
           },
           "functionTimeout": {
-            "type": "number",
+            "type": [
+              "number",
+              "null"
+            ],
             "exclusiveMinimum": 0,
             "description": "Seconds a function call may take (default 10)."
           },
           "running": {
-            "type": "boolean",
-            "description": "Ignored (allowed so that a GET body can be sent back)."
+            "description": "Ignored, whatever its value (allowed so that a GET body can be sent back)."
           },
           "connector": {
-            "type": "string",
-            "description": "Ignored."
+            "description": "Ignored, whatever its value (allowed so that a GET body can be sent back)."
           },
           "connectorType": {
-            "type": "string",
-            "description": "Ignored."
+            "description": "Ignored, whatever its value (allowed so that a GET body can be sent back)."
           },
           "connectionRole": {
-            "type": "string",
-            "description": "Ignored."
+            "description": "Ignored, whatever its value (allowed so that a GET body can be sent back)."
           }
         }
       },
@@ -2837,10 +2914,16 @@ public enum OpenAPIDocument {
             "additionalProperties": false,
             "properties": {
               "users": {
-                "type": "string"
+                "type": [
+                  "string",
+                  "null"
+                ]
               },
               "fault": {
-                "type": "string"
+                "type": [
+                  "string",
+                  "null"
+                ]
               }
             }
           }
@@ -2912,10 +2995,20 @@ public enum OpenAPIDocument {
             "description": "A connector name (`outflow connectors list`); an unknown one is 422 \"connector does not exist\"."
           },
           "settings": {
-            "type": "object"
+            "type": [
+              "object",
+              "null"
+            ]
           },
           "mock": {
-            "$ref": "#/components/schemas/Mock"
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/Mock"
+              },
+              {
+                "type": "null"
+              }
+            ]
           }
         }
       },
@@ -2976,25 +3069,34 @@ public enum OpenAPIDocument {
             "$ref": "#/components/schemas/Warehouse"
           },
           "connections": {
-            "type": "array",
+            "type": [
+              "array",
+              "null"
+            ],
             "items": {
               "type": "object",
               "description": "A connection of the workspace file, with its id."
             }
           },
           "pipelines": {
-            "type": "array",
+            "type": [
+              "array",
+              "null"
+            ],
             "items": {
               "type": "object",
               "description": "A pipeline of the workspace file: the pipelines API's body plus its id."
             }
           },
           "metadata": {
-            "type": "object",
+            "type": [
+              "object",
+              "null"
+            ],
             "additionalProperties": {
               "type": "string"
             },
-            "description": "Tags: string to string."
+            "description": "Tags: string to string; null or absent is no tags."
           }
         }
       },
@@ -3007,32 +3109,44 @@ public enum OpenAPIDocument {
         "description": "Like the create body; name is optional and, when given, must be the path's. A connection secret left out is kept (matched by connection id).",
         "properties": {
           "name": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "minLength": 1
           },
           "warehouse": {
             "$ref": "#/components/schemas/Warehouse"
           },
           "connections": {
-            "type": "array",
+            "type": [
+              "array",
+              "null"
+            ],
             "items": {
               "type": "object",
               "description": "A connection of the workspace file, with its id."
             }
           },
           "pipelines": {
-            "type": "array",
+            "type": [
+              "array",
+              "null"
+            ],
             "items": {
               "type": "object",
               "description": "A pipeline of the workspace file: the pipelines API's body plus its id."
             }
           },
           "metadata": {
-            "type": "object",
+            "type": [
+              "object",
+              "null"
+            ],
             "additionalProperties": {
               "type": "string"
             },
-            "description": "Tags: string to string."
+            "description": "Tags: string to string; null or absent is no tags."
           }
         }
       },

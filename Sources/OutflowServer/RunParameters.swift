@@ -17,9 +17,10 @@ public struct RunParameters: Hashable, Sendable {
         self.modelRefs = modelRefs
     }
 
-    /// Parses a request body `{"parameters":[...]}` (the body is optional). 422 names the bad one.
+    /// Parses a request body `{"parameters":[...]}` (the body is optional, but when there is one it
+    /// is an object: a JSON `null` body is refused like any other non-object). 422 names the bad one.
     public static func parse(_ body: JSONValue?, allowModelRefs: Bool) throws -> RunParameters {
-        guard let body, body != .null else { return RunParameters() }
+        guard let body else { return RunParameters() }
         guard case .object(let object) = body else { throw APIError.unprocessable("the request body must be a JSON object") }
         for key in object.keys where key != "parameters" {
             throw APIError.unprocessable("\(key): unknown member; the body has only \"parameters\"")

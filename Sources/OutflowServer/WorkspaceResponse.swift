@@ -21,10 +21,16 @@ enum WorkspaceResponse {
             ("createdAt", .string(time(stored.record.createdAt))),
             ("updatedAt", .string(time(stored.record.updatedAt))),
             ("warehouse", document["warehouse"] ?? .object(JSONObject())),
-            ("connections", document["connections"] ?? .array([])),
-            ("pipelines", document["pipelines"] ?? .array([])),
+            ("connections", list(document["connections"])),
+            ("pipelines", list(document["pipelines"])),
         ]
         return .object(JSONObject(members))
+    }
+
+    /// An array member of the document; absent or null (the decoder takes both as none) is `[]`.
+    private static func list(_ value: JSONValue?) -> JSONValue {
+        if case .array? = value { return value ?? .array([]) }
+        return .array([])
     }
 
     /// `{"revisions":[{"number","reason","createdAt"}]}`, in the order given (newest first).

@@ -81,7 +81,7 @@ enum WorkspaceRoutes {
             let stored = try authorized(context, catalog: catalog)
             let body: JSONObject?
             switch try await JSONResponse.body(request, context: context, required: false) {
-            case nil, .null?: body = nil
+            case nil: body = nil
             case .object(let object)?: body = object
             case let other?: throw APIError.unprocessable("the request body must be a workspace document (a JSON object), found \(other.typeName)")
             }

@@ -105,6 +105,9 @@ struct StripeConnectorTests {
         // writes, so a lookup could not tell whether a create happened; the key makes the retry safe.
         var options = try ConnectorFaultTests.options("drop-after-apply=0.5,search-lag=10s", seed: 3)
         options.rateLimit = .off
+        // The mock's time stands still, so the lag never ends however slowly the machine runs the
+        // test (on a loaded machine 10 s of real time had passed before the last lookup).
+        options.clock = .manual(MockClock.Manual())
         try await withConnector(.stripe, connector: TestConnectors.quick(TestConnectors.connector("stripe")), options: options) {
             (harness) async throws in
             var ids: [String] = []
