@@ -64,7 +64,14 @@ enum WorkspaceRoutes {
                 throw APIError.conflict(
                     "workspace \"\(stored.name)\" has runs going (pipeline\(busy.count == 1 ? "" : "s") \(describe(busy))); disable it and wait for them to finish")
             }
-            guard try catalog.store.deleteWorkspace(stored.name) else { throw APIError.notFound("workspace does not exist") }
+            let deleted: Bool
+            do {
+                deleted = try catalog.store.deleteWorkspace(stored.name)
+            } catch {
+                if error.isAlreadyRunning { throw APIError.conflict(error.message) }
+                throw error
+            }
+            guard deleted else { throw APIError.notFound("workspace does not exist") }
             services.logger.info("workspace \(stored.name) deleted")
             return JSONResponse.noContent()
         }

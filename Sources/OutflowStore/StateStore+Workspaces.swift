@@ -102,11 +102,23 @@ extension StateStore {
 
     /// Deletes a workspace and everything of it: revisions, tokens, ids, jobs, runs with their
     /// errors, export state and locks of its pipelines. Returns false when there was none.
+    ///
+    /// Refused (``StoreError/isAlreadyRunning``) while a job of the workspace runs or one of its
+    /// pipelines holds a live run lock, checked in the same transaction as the delete, so no run
+    /// can start in between (also between two pipelines of a job, when no lock is held).
     @discardableResult
-    public func deleteWorkspace(_ name: String) throws(StoreError) -> Bool {
+    public func deleteWorkspace(_ name: String, now: Date = Date()) throws(StoreError) -> Bool {
         try write("delete workspace \(name)") { db in
             guard try WorkspaceRecord.fetchOne(db, key: name) != nil else { return false }
             let pipelines = try Int64.fetchAll(db, sql: "SELECT id FROM objectId WHERE kind = 'pipeline' AND workspace = ?", arguments: [name])
+            if let job = try Int64.fetchOne(db, sql: "SELECT id FROM job WHERE workspace = ? AND status = 'running'", arguments: [name]) {
+                throw StoreError.alreadyRunning("workspace \"\(name)\" is running (workspace run \(job)); wait for it to finish")
+            }
+            for pipeline in pipelines {
+                if let lock = try RunLock.fetchOne(db, key: pipeline), now.timeIntervalSince(lock.heartbeatAt) <= staleAfter {
+                    throw StoreError.alreadyRunning("pipeline \(pipeline) of workspace \"\(name)\" is running (run \(lock.run)); wait for it to finish")
+                }
+            }
             for pipeline in pipelines {
                 try db.execute(sql: "DELETE FROM exportState WHERE pipeline = ?", arguments: [pipeline])
                 try db.execute(sql: "DELETE FROM runLock WHERE pipeline = ?", arguments: [pipeline])

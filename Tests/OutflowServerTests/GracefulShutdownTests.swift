@@ -1,0 +1,53 @@
+import Foundation
+import OutflowCore
+import OutflowStore
+import Testing
+
+@Suite("Graceful shutdown")
+struct GracefulShutdownTests {
+    @Test("stopping the server lets a run commit its batches in flight, ends it interrupted and releases its lock")
+    func runCommitsAndEnds() async throws {
+        let server = try await ServerHarness.start()
+        let store = server.server.services.store
+        do {
+            // Pipeline 103: 101's export over a HubSpot mock answering each request after 700 ms,
+            // so its dozen batches take several seconds and the stop lands in the middle.
+            let catalog = server.server.services.catalog
+            let stored = try catalog.load("demo")
+            var document = stored.document
+            guard case .array(var connections)? = document["connections"], case .object(var pipeline)? = stored.pipelineDocuments.first else {
+                throw HarnessError("demo has no connection or pipeline")
+            }
+            connections.append(["id": 2, "name": "Slow HubSpot", "connector": "hubspot", "settings": [:], "mock": ["fault": "latency=700ms"]])
+            pipeline["id"] = 103
+            pipeline["name"] = "Slow export"
+            pipeline["connection"] = 2
+            pipeline["schedulePeriod"] = nil
+            pipeline["scheduleStart"] = nil
+            document["connections"] = .array(connections)
+            document["pipelines"] = .array(stored.pipelineDocuments + [.object(pipeline)])
+            try catalog.save(document, metadata: stored.metadata, directory: stored.record.directory, reason: "test", mode: .update)
+
+            let started = try await server.request(.post, "/v1/pipelines/103/runs", token: server.workspaceToken)
+            #expect(started.status == 200)
+            guard case .string(let text)? = started.body["runId"], let runID = Int64(text) else { throw HarnessError("no runId: \(started.body)") }
+            // Wait for the first committed batch, then stop the server as SIGTERM would.
+            try await server.eventually { (try store.run(runID)?.created ?? 0) > 0 }
+            await server.server.stop()
+
+            let run = try #require(try store.run(runID))
+            #expect(run.status == .failed)
+            #expect(run.error == "interrupted")
+            #expect(run.finishedAt != nil)
+            #expect(run.created > 0)
+            #expect(run.created < 1150, "the run was not interrupted: it created everything")
+            // What was committed is consistent: every counted profile has an outcome.
+            #expect(run.read == run.filteredOut + run.created + run.updated + run.unchanged + run.skipped + run.failed)
+            #expect(try store.lockedPipelines().isEmpty)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}
