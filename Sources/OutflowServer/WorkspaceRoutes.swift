@@ -67,9 +67,8 @@ enum WorkspaceRoutes {
             let deleted: Bool
             do {
                 deleted = try catalog.store.deleteWorkspace(stored.name)
-            } catch {
-                if error.isAlreadyRunning { throw APIError.conflict(error.message) }
-                throw error
+            } catch let error as StoreError where error.isAlreadyRunning {
+                throw APIError.conflict(error.message)
             }
             guard deleted else { throw APIError.notFound("workspace does not exist") }
             services.logger.info("workspace \(stored.name) deleted")

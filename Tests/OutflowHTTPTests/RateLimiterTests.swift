@@ -36,12 +36,26 @@ struct RateLimiterTests {
         }
     }
 
-    @Test("a burst of R requests is spread over exactly window x (ceil(R/N) - 1)")
+    @Test("a burst of R requests is spread over exactly window x (ceil(R/N) - 1), plus the margin per window")
     func tightSchedule() async throws {
-        let clock = ManualClock()
-        let limiter = RateLimiter(defaultLimit: RateLimit(190, per: .seconds(10)), clock: clock)
+        let exact = ManualClock()
+        let limiter = RateLimiter(defaultLimit: RateLimit(190, per: .seconds(10)), clock: exact, margin: false)
         for _ in 0..<1000 { await limiter.release(try await limiter.acquire(group: "contacts")) }
-        #expect(clock.now() == 50)
+        #expect(exact.now() == 50)
+
+        let clock = ManualClock()
+        let safe = RateLimiter(defaultLimit: RateLimit(190, per: .seconds(10)), clock: clock)
+        var grants: [Double] = []
+        for _ in 0..<1000 {
+            let permit = try await safe.acquire(group: "contacts")
+            grants.append(permit.grantedAt)
+            await safe.release(permit)
+        }
+        let margin = RateLimiter.margin(for: .seconds(10))
+        #expect(margin == 0.1)
+        #expect(abs(clock.now() - (50 + 5 * margin)) < 1e-9)
+        // Request k + 190 never goes before request k plus the window and the margin.
+        for k in 0..<(1000 - 190) { #expect(grants[k + 190] - grants[k] >= 10 + margin - 1e-9) }
     }
 
     @Test("concurrent acquisitions respect the window too")
