@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OutflowCore
 
 /// What the application last confirmed for one matching value of a pipeline: the ids of its users
 /// and the hash of the payload sent, so that an identical payload is `unchanged` and not sent again.
@@ -30,14 +31,48 @@ struct ExportStateRow: Codable, FetchableRecord, PersistableRecord {
     init(pipeline: Int64, entry: ExportStateEntry) {
         self.pipeline = pipeline
         matchingValue = entry.matchingValue
-        let data = (try? JSONEncoder().encode(entry.userIds)) ?? Data("[]".utf8)
-        userIds = String(decoding: data, as: UTF8.self)
+        userIds = Self.encode(ids: entry.userIds)
         payloadHash = entry.payloadHash
         confirmedAt = entry.confirmedAt
     }
 
     var entry: ExportStateEntry {
-        let ids = (try? JSONDecoder().decode([String].self, from: Data(userIds.utf8))) ?? []
-        return ExportStateEntry(matchingValue: matchingValue, userIds: ids, payloadHash: payloadHash, confirmedAt: confirmedAt)
+        ExportStateEntry(matchingValue: matchingValue, userIds: Self.decode(ids: userIds), payloadHash: payloadHash, confirmedAt: confirmedAt)
+    }
+
+    /// The ids as a JSON array of strings (Outflow's writer: Foundation's JSONEncoder cost more
+    /// than the rest of a row's write).
+    static func encode(ids: [String]) -> String {
+        JSONWriter.string(.array(ids.map(JSONValue.string)))
+    }
+
+    static func decode(ids text: String) -> [String] {
+        guard case .array(let items)? = try? JSONParser.parse(text) else { return [] }
+        return items.compactMap { item in
+            if case .string(let id) = item { return id }
+            return nil
+        }
+    }
+
+    /// Writes `entries` of `pipeline` with one cached UPSERT statement. The same rows as
+    /// `ExportStateRow.save` wrote (the date in GRDB's text form, so older rows and newer ones
+    /// read back alike), without Codable's per-row encoding, which was a third of a run's CPU.
+    static func upsert(_ entries: [ExportStateEntry], pipeline: Int64, db: Database) throws {
+        guard !entries.isEmpty else { return }
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO exportState (pipeline, matchingValue, userIds, payloadHash, confirmedAt) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(pipeline, matchingValue) DO UPDATE SET
+                userIds = excluded.userIds, payloadHash = excluded.payloadHash, confirmedAt = excluded.confirmedAt
+                """)
+        var lastDate: Date?
+        var lastValue = DatabaseValue.null
+        for entry in entries {
+            if entry.confirmedAt != lastDate {
+                lastDate = entry.confirmedAt
+                lastValue = entry.confirmedAt.databaseValue
+            }
+            try statement.execute(arguments: [pipeline, entry.matchingValue, encode(ids: entry.userIds), entry.payloadHash, lastValue])
+        }
     }
 }

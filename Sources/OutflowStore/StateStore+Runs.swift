@@ -52,7 +52,7 @@ extension StateStore {
             arguments += [run]
             try db.execute(sql: "UPDATE run SET \(assignments) WHERE id = ?", arguments: arguments)
             for error in errors { try error.insert(db) }
-            for entry in exported { try ExportStateRow(pipeline: pipeline, entry: entry).save(db) }
+            try ExportStateRow.upsert(exported, pipeline: pipeline, db: db)
         }
     }
 

@@ -95,7 +95,7 @@ func withStore<T>(staleAfter: TimeInterval = 30, _ body: (StateStore, String) th
             }
             try store.commitBatch(run: run, pipeline: 1, counts: RunCounts(), errors: [], exported: entries)
             // A later confirmation replaces the entry.
-            let changed = ExportStateEntry(matchingValue: "user5@example.com", userIds: ["5", "55"], payloadHash: "new", confirmedAt: start)
+            let changed = ExportStateEntry(matchingValue: "user5@example.com", userIds: ["5", "5\"5\\é"], payloadHash: "new", confirmedAt: start)
             try store.commitBatch(run: run, pipeline: 1, counts: RunCounts(), errors: [], exported: [changed])
             let wanted = (0..<1_200).map { "user\($0)@example.com" } + ["nobody@example.com"]
             let found = try store.exportState(pipeline: 1, matchingValues: wanted)
