@@ -23,7 +23,8 @@ struct ProfileTransformer: Sendable {
     /// Compiles the transformation; a mapping that does not type-check or a function that does not
     /// compile is a ``ValidationError``, and the run does not start.
     init(pipeline: Pipeline, profileSchema: ObjectType, functionHost: FunctionHost) throws(ValidationError) {
-        let label = "pipeline \(pipeline.id.map(String.init) ?? pipeline.name)"
+        // Paths are relative to the pipeline: its callers name the pipeline (`pipeline 10 "P": ...`).
+        let label = ""
         if pipeline.transformation.function != nil {
             kind = .function(try CompiledFunction(pipeline, profileSchema: profileSchema, path: label, host: functionHost))
         } else if let mapping = pipeline.transformation.mapping {

@@ -11,7 +11,7 @@ enum YAMLDocument {
         do {
             node = try Yams.compose(yaml: text, Resolver.basic)
         } catch {
-            throw YAMLSyntaxError(message: "\(error)")
+            throw YAMLSyntaxError(yams: error)
         }
         guard let node else { return .null }
         return try convert(node, path: "")
@@ -92,13 +92,37 @@ enum YAMLDocument {
 public struct YAMLSyntaxError: Error, CustomStringConvertible {
     public var message: String
     public var line: Int?
+    public var column: Int?
 
-    public init(message: String, line: Int? = nil) {
+    public init(message: String, line: Int? = nil, column: Int? = nil) {
         self.message = message
         self.line = line
+        self.column = column
+    }
+
+    /// Yams describes an error on several lines (the problem, then the source line and a caret);
+    /// errors are printed one per line, so this keeps the position and the problem only:
+    /// `line 4, column 1: did not find expected ',' or ']' (while parsing a flow sequence at line 3, column 13)`.
+    init(yams error: any Error) {
+        let problem: String, mark: Mark, context: YamlError.Context?
+        switch error as? YamlError {
+        case .scanner(let c, let p, let m, _), .parser(let c, let p, let m, _), .composer(let c, let p, let m, _):
+            (problem, mark, context) = (p, m, c)
+        case .duplicatedKeysInMapping(let duplicates, let c):
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            self.init(message: "duplicate key \(keys) in the mapping that starts here", line: c.mark.line, column: c.mark.column)
+            return
+        default:
+            self.init(message: "\(error)".split(separator: "\n").joined(separator: " "))
+            return
+        }
+        var message = problem
+        if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
+        self.init(message: message, line: mark.line, column: mark.column)
     }
 
     public var description: String {
+        if let line, let column { return "line \(line), column \(column): \(message)" }
         if let line { return "line \(line): \(message)" }
         return message
     }

@@ -39,7 +39,9 @@ struct PipelinePreview {
         case .updateOnly: action = .update
         case .createOrUpdate: action = .either
         }
-        let label = "pipeline \(pipeline.id.map(String.init) ?? pipeline.name)"
+        // Errors name the file and the JSON path, as `validate` does.
+        let index = file.workspace.pipelines.firstIndex { $0.id == pipeline.id && $0.name == pipeline.name }
+        let label = "\(file.path): " + (index.map { "pipelines[\($0)]" } ?? "pipeline \(pipeline.id.map(String.init) ?? pipeline.name)")
         if pipeline.transformation.function != nil {
             transform = .function(try CompiledFunction(pipeline, profileSchema: schema, path: label, host: functionHost), action)
         } else if let mapping = pipeline.transformation.mapping {
