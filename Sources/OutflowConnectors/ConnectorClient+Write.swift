@@ -125,6 +125,9 @@ extension ConnectorClient {
             switch error {
             case .http(.outcomeUnknown(_, let reason)):
                 result = .outcomeUnknown(reason: "the answer was lost (\(reason)); the user may or may not have been written")
+            case .http(.hostNotAllowed), .http(.invalidURL):
+                // Every batch would meet the same refusal: stop the run now (DESIGN 9).
+                result = .rejected(failure(error, "\(kind)"))
             case .http(let error): result = .failed(message: "\(connector.name): \(error)")
             case .template(let error): result = .failed(message: "\(connector.name): \(error)")
             }

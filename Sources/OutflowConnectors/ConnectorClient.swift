@@ -239,7 +239,15 @@ public struct ConnectorClient: ApplicationClient {
     func failure(_ error: RequestFailure, _ what: String) -> ApplicationError {
         switch error {
         case .template(let error): return .requestFailed(connector: connector.name, message: "\(what): \(error)")
-        case .http(let error): return .requestFailed(connector: connector.name, message: "\(what): \(error)")
+        case .http(let error):
+            switch error {
+            case .hostNotAllowed, .invalidURL:
+                // The connection points where it may not or cannot go: every batch would fail the
+                // same way, so this stops the run at once (DESIGN 9), rather than after five batches.
+                return .invalidSettings(connector: connector.name, message: "\(what): \(error)")
+            default:
+                return .requestFailed(connector: connector.name, message: "\(what): \(error)")
+            }
         }
     }
 
