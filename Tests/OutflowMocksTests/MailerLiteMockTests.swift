@@ -51,6 +51,32 @@ struct MailerLiteMockTests {
         }
     }
 
+    /// Upserts find their subscriber by email through an index (a scan made a 100k soak quadratic):
+    /// loaded, created and reset subscribers must all be found, or not, exactly as before.
+    @Test func emailsAreFoundAfterLoadCreateAndReset() async throws {
+        try await withMock(.mailerlite, options: appOptions("mailerlite") { $0.rateLimit = .off }) { mock in
+            let loaded = try await send(mock, .get, "/api/subscribers/Julia.Ribeiro@ACME.test")
+            #expect(loaded.json["data"]?["id"] == "98765432109876543")
+            let again = try await send(mock, .post, "/api/subscribers", #"{"email":"JULIA.RIBEIRO@acme.test","fields":{"city":"Porto"}}"#)
+            #expect(again.status == 200)
+            #expect(again.json["data"]?["id"] == "98765432109876543")
+
+            for i in 0..<300 {
+                let created = try await send(mock, .post, "/api/subscribers", "{\"email\":\"n\(i)@example.org\"}")
+                #expect(created.status == 201)
+            }
+            let found = try await send(mock, .get, "/api/subscribers/N299@Example.org")
+            #expect(found.status == 200)
+            #expect(found.json["data"]?["email"] == "n299@example.org")
+
+            #expect(try await mock.request(.post, "/__mock/reset", headers: []).status == 204)
+            #expect(try await send(mock, .get, "/api/subscribers/n299@example.org").status == 404)
+            #expect(try await send(mock, .get, "/api/subscribers/julia.ribeiro@acme.test").status == 200)
+            let recreated = try await send(mock, .post, "/api/subscribers", #"{"email":"n299@example.org"}"#)
+            #expect(recreated.status == 201)
+        }
+    }
+
     @Test(arguments: [
         (#"{"fields":{"name":"x"}}"#, "email", "The email field is required."),
         (#"{"email":"not-an-email"}"#, "email", "The email must be a valid email address."),
