@@ -12,21 +12,7 @@ struct GracefulShutdownTests {
         do {
             // Pipeline 103: 101's export over a HubSpot mock answering each request after 700 ms,
             // so its dozen batches take several seconds and the stop lands in the middle.
-            let catalog = server.server.services.catalog
-            let stored = try catalog.load("demo")
-            var document = stored.document
-            guard case .array(var connections)? = document["connections"], case .object(var pipeline)? = stored.pipelineDocuments.first else {
-                throw HarnessError("demo has no connection or pipeline")
-            }
-            connections.append(["id": 2, "name": "Slow HubSpot", "connector": "hubspot", "settings": [:], "mock": ["fault": "latency=700ms"]])
-            pipeline["id"] = 103
-            pipeline["name"] = "Slow export"
-            pipeline["connection"] = 2
-            pipeline["schedulePeriod"] = nil
-            pipeline["scheduleStart"] = nil
-            document["connections"] = .array(connections)
-            document["pipelines"] = .array(stored.pipelineDocuments + [.object(pipeline)])
-            try catalog.save(document, metadata: stored.metadata, directory: stored.record.directory, reason: "test", mode: .update)
+            try RunRoutesTests.addSlowPipeline(server, latency: "700ms")
 
             let started = try await server.request(.post, "/v1/pipelines/103/runs", token: server.workspaceToken)
             #expect(started.status == 200)

@@ -268,16 +268,17 @@ struct RunRoutesTests {
         return text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil
     }
 
-    /// Adds connection 2, a HubSpot mock answering each request after 300 ms, and pipeline 103
-    /// (101's configuration) on it: a run of 103 goes on long enough to meet a second start.
-    static func addSlowPipeline(_ server: ServerHarness) throws {
+    /// Adds connection 2, a HubSpot mock answering each request after `latency` (300 ms by
+    /// default), and pipeline 103 (101's configuration) on it: a run of 103 goes on long enough to
+    /// meet a second start.
+    static func addSlowPipeline(_ server: ServerHarness, latency: String = "300ms") throws {
         let catalog = server.server.services.catalog
         let stored = try catalog.load("demo")
         var document = stored.document
         guard case .array(var connections)? = document["connections"], case .object(var pipeline)? = stored.pipelineDocuments.first else {
             throw HarnessError("demo has no connection or pipeline")
         }
-        connections.append(["id": 2, "name": "Slow HubSpot", "connector": "hubspot", "settings": [:], "mock": ["fault": "latency=300ms"]])
+        connections.append(["id": 2, "name": "Slow HubSpot", "connector": "hubspot", "settings": [:], "mock": ["fault": .string("latency=\(latency)")]])
         pipeline["id"] = 103
         pipeline["name"] = "Slow export"
         pipeline["connection"] = 2
