@@ -38,6 +38,10 @@ final class StringPattern: @unchecked Sendable {
     }
 
     private static let cache = Cache()
+    /// Patterns the cache holds at most. `outflow serve` lives for months while workspaces come
+    /// and go, each with its own patterns: an unbounded cache would only grow. Past the bound the
+    /// cache starts over; a pattern still in use is compiled again on its next use.
+    static let cacheLimit = 1024
 
     /// The compiled form of `source`, compiled on first use.
     static func compiled(_ source: String) -> StringPattern {
@@ -45,7 +49,15 @@ final class StringPattern: @unchecked Sendable {
         defer { cache.lock.unlock() }
         if let pattern = cache.patterns[source] { return pattern }
         let pattern = StringPattern(source)
+        if cache.patterns.count >= cacheLimit { cache.patterns.removeAll(keepingCapacity: true) }
         cache.patterns[source] = pattern
         return pattern
+    }
+
+    /// How many patterns the cache holds (tests).
+    static var cachedCount: Int {
+        cache.lock.lock()
+        defer { cache.lock.unlock() }
+        return cache.patterns.count
     }
 }
