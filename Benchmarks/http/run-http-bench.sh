@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Client-vs-raw-libcurl benchmark (issue 5): requests/s of Outflow's HTTPClient posting 20 KB JSON
 # bodies (a 100-contact HubSpot batch) to nginx on loopback, beside a raw libcurl multi loop in the
-# same run, alternating three times. nginx runs on core 1, the clients on core 0.
+# same run, alternating three times. nginx runs on core 1, the clients on core 0. The Swift client runs
+# in three modes (see Benchmarks/HTTPBench/main.swift): HTTPClient, RetryingHTTPClient, and
+# RetryingHTTPClient from tasks preferring the client's task executor.
 #   apt-get install -y nginx-light            # or nginx
 #   bash Benchmarks/http/run-http-bench.sh [REQUESTS] [IN_FLIGHT]
 set -euo pipefail
@@ -35,5 +37,7 @@ sleep 1
 url=http://127.0.0.1:18089/crm/v3/objects/contacts/batch/upsert
 for round in 1 2 3; do
   taskset -c 0 "$work/raw_multi" "$url" "$work/body.json" "$requests" "$inflight"
-  taskset -c 0 "$bench" "$url" "$work/body.json" "$requests" "$inflight"
+  for mode in client retrying retrying-executor; do
+    taskset -c 0 "$bench" "$url" "$work/body.json" "$requests" "$inflight" "$mode"
+  done
 done

@@ -3,14 +3,17 @@ import Foundation
 import Synchronization
 
 /// What a caller hands to the event loop: the request, already parsed and checked, and where to answer.
+///
+/// The redacted URL and the request's secrets are only needed to describe a failure, and computing
+/// them costs more than the rest of a request's bookkeeping, so they are derived when an error is made.
 struct CurlSubmission: Sendable {
     let id: UInt64
     let request: HTTPRequest
     let url: CurlURL
-    let redactedURL: String
-    let secrets: [String]
     let cancelled: CancellationFlag
     let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+
+    var redactedURL: String { Redaction.url(request.url) }
 }
 
 /// Set by a task's cancellation handler; read by the loop when the submission is started, which
@@ -24,10 +27,16 @@ final class CancellationFlag: Sendable {
 /// One thread that owns a libcurl multi handle and drives every transfer of a client.
 ///
 /// libcurl handles are not thread-safe, so exactly one thread touches them: callers only append to a
-/// mutex-protected inbox and wake the thread with `curl_multi_wakeup`, which interrupts
-/// `curl_multi_poll`. The multi handle keeps the connection cache (keep-alive, HTTP/2 multiplexing)
+/// mutex-protected inbox and, if the thread is asleep in `curl_multi_poll`, wake it with
+/// `curl_multi_wakeup`. The multi handle keeps the connection cache (keep-alive, HTTP/2 multiplexing)
 /// across transfers, and finished easy handles are reset and reused.
-final class CurlEventLoop: @unchecked Sendable {
+///
+/// The loop is also a `TaskExecutor`: jobs enqueued on it run on the loop thread between two rounds of
+/// `curl_multi_perform`. A task that prefers it (`withTaskExecutorPreference(client.taskExecutor)`)
+/// submits its request and is resumed with the answer on the same thread, where otherwise each request
+/// costs two thread switches (task -> loop to submit, loop -> cooperative pool to resume). Such a task
+/// must not do long CPU work, which would hold up every transfer of the client.
+final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     // `multi` is used by the loop thread, and by callers only for curl_multi_wakeup (documented as
     // callable from any thread) while holding `inbox`'s lock, before the loop marks itself closed.
     private let multi: UnsafeMutableRawPointer
@@ -36,6 +45,8 @@ final class CurlEventLoop: @unchecked Sendable {
 
     private struct Inbox {
         var operations: [Operation] = []
+        /// The loop is in (or about to enter) `curl_multi_poll` and needs a wake-up to see new work.
+        var sleeping = false
         var stopping = false
         var closed = false
     }
@@ -43,6 +54,12 @@ final class CurlEventLoop: @unchecked Sendable {
     private enum Operation {
         case start(CurlSubmission)
         case cancel(UInt64)
+        case run(UnownedJob)
+
+        var isJob: Bool {
+            if case .run = self { return true }
+            return false
+        }
     }
 
     // Loop-thread state.
@@ -71,31 +88,46 @@ final class CurlEventLoop: @unchecked Sendable {
         _ = enqueue(.cancel(id))
     }
 
+    /// Runs `job` on the loop thread; once the loop has ended, on the global concurrent executor, so a
+    /// task that still prefers this executor (one the shutdown cancelled) is not stranded.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        if !enqueue(.run(job)) { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
+    }
+
     /// Fails every request in flight with `.cancelled` and ends the thread.
     func stop() {
         inbox.withLock { inbox in
             guard !inbox.closed, !inbox.stopping else { return }
             inbox.stopping = true
+            inbox.sleeping = false
             curl_multi_wakeup(multi)
         }
     }
 
     private func enqueue(_ operation: Operation) -> Bool {
         inbox.withLock { inbox in
-            guard !inbox.closed, !inbox.stopping else { return false }
-            // The loop drains the whole inbox after each wake-up, so one wake-up per batch is enough.
-            let wasEmpty = inbox.operations.isEmpty
+            guard !inbox.closed else { return false }
+            // New requests are refused once stopping; jobs still run, so the tasks learn they were cancelled.
+            if inbox.stopping, !operation.isJob { return false }
             inbox.operations.append(operation)
-            if wasEmpty { curl_multi_wakeup(multi) }
+            // The loop drains the whole inbox before it polls again, so only a sleeping loop needs waking,
+            // and one wake-up serves every operation queued until it drains.
+            if inbox.sleeping {
+                inbox.sleeping = false
+                curl_multi_wakeup(multi)
+            }
             return true
         }
     }
 
     private func run() {
         var operations: [Operation] = []
+        let executor = asUnownedTaskExecutor()
         while true {
             let stopping = inbox.withLock { inbox in
                 swap(&operations, &inbox.operations)
+                inbox.sleeping = false
                 if inbox.stopping { inbox.closed = true }
                 return inbox.stopping
             }
@@ -103,6 +135,7 @@ final class CurlEventLoop: @unchecked Sendable {
                 switch operation {
                 case .start(let submission): start(submission, stopping: stopping)
                 case .cancel(let id): if let transfer = active[id] { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
+                case .run(let job): job.runSynchronously(on: executor)
                 }
             }
             operations.removeAll(keepingCapacity: true)
@@ -110,7 +143,14 @@ final class CurlEventLoop: @unchecked Sendable {
             var running: Int32 = 0
             _ = curl_multi_perform(multi, &running)
             collectFinished()
-            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            // Work queued meanwhile (a job resumed by a finished transfer, a request it submitted) is taken
+            // at once; only an empty inbox lets the loop sleep until a socket, a timeout or a caller wakes it.
+            let idle = inbox.withLock { inbox in
+                guard inbox.operations.isEmpty, !inbox.stopping else { return false }
+                inbox.sleeping = true
+                return true
+            }
+            if idle { _ = curl_multi_poll(multi, nil, 0, 1000, nil) }
         }
         for transfer in Array(active.values) { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
         for handle in idleHandles { curl_easy_cleanup(handle) }

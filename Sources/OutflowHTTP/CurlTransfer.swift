@@ -8,13 +8,13 @@ final class CurlTransfer {
     let id: UInt64
     let easy: UnsafeMutableRawPointer
     let url: CurlURL
-    let redactedURL: String
-    let secrets: [String]
     let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+    private let request: HTTPRequest
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
-    /// The body of a request that must not be re-sent, handed out by the read callback (kept alive here).
-    var requestBody: [UInt8] = []
+    /// The request's body, kept alive (and never mutated) for as long as libcurl reads it: borrowed by
+    /// `CURLOPT_POSTFIELDS`, or handed out by the read callback for a request that must not be re-sent.
+    fileprivate let requestBody: [UInt8]
     var requestBodyOffset = 0
     var responseHeaders = HTTPHeaders()
     var responseBody: [UInt8] = []
@@ -23,12 +23,15 @@ final class CurlTransfer {
         id = submission.id
         self.easy = easy
         url = submission.url
-        redactedURL = submission.redactedURL
-        secrets = submission.secrets
+        request = submission.request
+        requestBody = submission.request.body ?? []
         continuation = submission.continuation
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(to: 0)
     }
+
+    /// Only computed for a failure: see `CurlSubmission`.
+    var redactedURL: String { Redaction.url(request.url) }
 
     deinit {
         curl_slist_free_all(headerList)
@@ -71,16 +74,16 @@ final class CurlTransfer {
             if method == .head { return outflow_easy_setopt_long(easy, CURLOPT_NOBODY, 1) }
             return outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
         }
-        let body = request.body ?? []
-        var code = outflow_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+        var code = outflow_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(requestBody.count))
         if request.isIdempotent {
-            // POSTFIELDS would only borrow the bytes; COPYPOSTFIELDS copies them now, so the Swift array
-            // need not outlive this call. The size must be set first, or libcurl would stop at a zero byte.
+            // POSTFIELDS borrows the bytes rather than copying them (COPYPOSTFIELDS): `requestBody` is an
+            // immutable array this transfer owns, so its storage stays put until the handle is reset.
+            // The size is set first, or libcurl would stop at a zero byte.
             if code == CURLE_OK {
-                code = body.withUnsafeBytes { bytes in
+                code = requestBody.withUnsafeBytes { bytes in
                     let empty: StaticString = ""
                     let pointer = bytes.baseAddress ?? UnsafeRawPointer(empty.utf8Start)
-                    return outflow_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: pointer))
+                    return outflow_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: pointer))
                 }
             }
         } else {
@@ -88,7 +91,6 @@ final class CurlTransfer {
             // on a new one; for a create the server may already have applied, that is a duplicate. A body
             // read through a callback that cannot rewind turns that hidden resend into an error
             // (CURLE_SEND_FAIL_REWIND), which the retry policy reports as `outcomeUnknown`.
-            requestBody = body
             if code == CURLE_OK { code = outflow_easy_setopt_long(easy, CURLOPT_POST, 1) }
             if code == CURLE_OK { code = outflow_easy_setopt_callback(easy, CURLOPT_READFUNCTION, curlReadBody) }
             if code == CURLE_OK { code = outflow_easy_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque()) }
@@ -127,7 +129,7 @@ final class CurlTransfer {
 
     private func error(_ code: CURLcode) -> HTTPError {
         let message = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
-        let detail = Redaction.scrub(message, secrets: secrets)
+        let detail = Redaction.scrub(message, secrets: Redaction.secrets(of: request))
         let url = redactedURL
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:

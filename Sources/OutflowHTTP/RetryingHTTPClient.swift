@@ -36,7 +36,6 @@ public struct RetryingHTTPClient: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest, group: String) async throws(HTTPError) -> HTTPResponse {
-        let url = Redaction.url(request.url)
         var waited = 0.0
         var attempt = 0
         while true {
@@ -56,13 +55,13 @@ public struct RetryingHTTPClient: HTTPTransport {
                     throw error
                 }
             case .outcomeUnknown(let reason):
-                throw .outcomeUnknown(url: url, reason: reason)
+                throw .outcomeUnknown(url: Redaction.url(request.url), reason: reason)
             case .retry(let wait):
                 waited += wait
                 do {
                     try await clock.sleep(until: clock.now() + wait)
                 } catch {
-                    throw .cancelled(url: url)
+                    throw .cancelled(url: Redaction.url(request.url))
                 }
             }
         }

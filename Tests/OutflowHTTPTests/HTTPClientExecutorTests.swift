@@ -1,0 +1,153 @@
+import Foundation
+import OutflowHTTP
+import Testing
+
+/// The client's event loop as a task executor (`HTTPClient.taskExecutor`), and the reuse of easy
+/// handles and borrowed bodies that both ways of calling the client rely on.
+@Suite("HTTPClient task executor and handle reuse", .serialized)
+struct HTTPClientExecutorTests {
+    /// Waits (without sleeping a fixed time) until `condition` holds, or fails after `seconds`.
+    static func poll(seconds: Double = 20, _ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            guard Date() < deadline else { throw PollTimeout() }
+            await Task.yield()
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    struct PollTimeout: Error {}
+
+    @Test("200 concurrent POSTs from tasks preferring the loop executor each get their own body back")
+    func manyOnExecutor() async throws {
+        try await withServer(script: { request, _ in ScriptedResponse(status: 200, body: request.body) }) { server in
+            let client = HTTPClient()
+            let echoed = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+                for index in 0..<200 {
+                    group.addTask(executorPreference: client.taskExecutor) {
+                        let body = Array(#"{"user":\#(index),"pad":"\#(String(repeating: "x", count: index * 37))"}"#.utf8)
+                        var request = HTTPRequest(method: .post, url: server.origin + "/u", body: body, isIdempotent: index.isMultiple(of: 2))
+                        request.headers["Content-Type"] = "application/json"
+                        let response = try await client.send(request)
+                        #expect(response.status == 200)
+                        return (index, response.body)
+                    }
+                }
+                return try await group.reduce(into: [Int: [UInt8]]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(echoed.count == 200)
+            for (index, body) in echoed {
+                #expect(body == Array(#"{"user":\#(index),"pad":"\#(String(repeating: "x", count: index * 37))"}"#.utf8))
+            }
+        }
+    }
+
+    @Test("RetryingHTTPClient with a rate limiter works from tasks preferring the loop executor")
+    func retryingOnExecutor() async throws {
+        try await withServer(script: { _, index in index == 0 ? .status(503) : .status(200, body: "ok") }) { server in
+            let client = HTTPClient()
+            let api = RetryingHTTPClient(
+                transport: client,
+                policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10)),
+                limiter: RateLimiter(limits: ["default": RateLimit(1000, per: .seconds(1))])
+            )
+            let response = try await withTaskExecutorPreference(client.taskExecutor) {
+                try await api.send(HTTPRequest(url: server.origin + "/retry"))
+            }
+            #expect(response.status == 200)
+            #expect(response.attempts == 2)
+        }
+    }
+
+    @Test("cancelling a task that prefers the loop executor cancels its request in flight")
+    func cancellationOnExecutor() async throws {
+        try await withServer(script: { _, _ in ScriptedResponse(status: 200, delay: 30) }) { server in
+            let client = HTTPClient()
+            let task = Task(executorPreference: client.taskExecutor) {
+                try await client.send(HTTPRequest(url: server.origin + "/slow"))
+            }
+            try await Self.poll { server.requests.count == 1 }
+            let started = Date()
+            task.cancel()
+            let result = await task.result
+            #expect(Date().timeIntervalSince(started) < 20)
+            #expect(throws: HTTPError.cancelled(url: server.origin + "/slow")) { try result.get() }
+        }
+    }
+
+    @Test("shutting the client down fails the requests of tasks on its executor, and those tasks still finish")
+    func shutdownOnExecutor() async throws {
+        try await withServer(script: { _, _ in ScriptedResponse(status: 200, delay: 30) }) { server in
+            let client = HTTPClient()
+            let tasks = (0..<4).map { index in
+                Task(executorPreference: client.taskExecutor) { () async -> (HTTPError?, Int) in
+                    do {
+                        _ = try await client.send(HTTPRequest(url: server.origin + "/slow/\(index)"))
+                        return (nil, index)
+                    } catch let error as HTTPError {
+                        // Runs after the loop ended: the job must have found another executor.
+                        return (error, index)
+                    } catch {
+                        return (nil, index)
+                    }
+                }
+            }
+            // With PIPEWAIT libcurl holds the other three until it knows whether the first connection can
+            // multiplex, so only one request reaches the server; the others wait inside libcurl.
+            try await Self.poll { !server.requests.isEmpty }
+            client.shutdown()
+            for task in tasks {
+                let (error, index) = await task.value
+                #expect(error == .cancelled(url: server.origin + "/slow/\(index)"))
+            }
+            // A request after shutdown, from a task preferring the stopped loop, is refused, not stranded.
+            let late = await Task(executorPreference: client.taskExecutor) { () async -> HTTPError? in
+                do {
+                    _ = try await client.send(HTTPRequest(url: server.origin + "/late"))
+                    return nil
+                } catch let error as HTTPError {
+                    return error
+                } catch {
+                    return nil
+                }
+            }.value
+            #expect(late == .cancelled(url: server.origin + "/late"))
+        }
+    }
+
+    @Test("a reused handle carries nothing of the previous request: method, body, headers, create-safety")
+    func handleReuseLeaksNothing() async throws {
+        try await withServer(script: { request, _ in
+            // A HEAD answer has no body; any bytes would be read as the start of the next answer.
+            .status(200, body: request.method == "HEAD" ? "" : "\(request.method) \(request.body.count)")
+        }) { server in
+            let client = HTTPClient()
+            // One at a time, so every request after the first takes the handle the previous one left.
+            var put = HTTPRequest(method: .put, url: server.origin + "/a", body: Array(repeating: UInt8(ascii: "p"), count: 5000))
+            put.headers["X-Only-First"] = "1"
+            put.headers["Content-Type"] = "application/json"
+            let create = HTTPRequest(method: .post, url: server.origin + "/c", body: Array("{}".utf8), isIdempotent: false)
+            let sequence: [(HTTPRequest, String)] = [
+                (put, "PUT 5000"),
+                (HTTPRequest(url: server.origin + "/b"), "GET 0"),
+                (create, "POST 2"),
+                (HTTPRequest(method: .post, url: server.origin + "/d", body: []), "POST 0"),
+                (HTTPRequest(method: .delete, url: server.origin + "/e"), "DELETE 0"),
+                (HTTPRequest(method: .head, url: server.origin + "/f"), ""),
+                (HTTPRequest(url: server.origin + "/g"), "GET 0"),
+            ]
+            for (request, expected) in sequence {
+                let response = try await client.send(request)
+                #expect(response.status == 200)
+                #expect(response.text == expected, "\(request.method.rawValue) \(request.url)")
+            }
+            let received = server.requests
+            #expect(received.map(\.method) == ["PUT", "GET", "POST", "POST", "DELETE", "HEAD", "GET"])
+            #expect(received[0].header("X-Only-First") == "1")
+            #expect(received.dropFirst().allSatisfy { $0.header("X-Only-First") == nil })
+            #expect(received[1].header("Content-Type") == nil)
+            #expect(received[2].body == Array("{}".utf8))
+            #expect(received.allSatisfy { $0.header("Expect") == nil })
+        }
+    }
+}
