@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Client-vs-raw-libcurl benchmark (issue 5): requests/s of Outflow's HTTPClient posting 20 KB JSON
-# bodies (a 100-contact HubSpot batch) to nginx on loopback, beside a raw libcurl multi loop in the
-# same run, alternating three times. nginx runs on core 1, the clients on core 0.
+# Client-vs-raw-libcurl benchmark (issue 5): requests/s of Outflow's HTTPClient posting JSON bodies
+# (a 100-contact HubSpot batch, 36,282 bytes; the issue names 20 KB) to nginx on loopback, beside a
+# raw libcurl multi loop in the same run, alternating three times. nginx runs on core 1, the clients
+# on core 0. Prints one JSON line per client and round (Benchmarks/report/run-report.sh reads them).
 #   apt-get install -y nginx-light            # or nginx
 #   bash Benchmarks/http/run-http-bench.sh [REQUESTS] [IN_FLIGHT]
 set -euo pipefail

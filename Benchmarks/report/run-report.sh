@@ -133,7 +133,7 @@ log "ordo-one benchmarks ($rows_label rows, $memory_label for peak memory), core
 rm -rf "$out/ordo" && mkdir -p "$out/ordo"
 (cd "$root" && OUTFLOW_BENCH_ROWS=$rows OUTFLOW_BENCH_MEMORY_ROWS=$memory_rows OUTFLOW_BIN="$outflow" \
   taskset -c 0 swift package --package-path Benchmarks --allow-writing-to-directory "$out/ordo" \
-  benchmark --format histogramPercentiles --path "$out/ordo" --no-progress \
+  benchmark --format histogramPercentiles --time-units microseconds --path "$out/ordo" --no-progress \
   >"$out/ordo.stdout" 2>"$out/ordo.stderr") || log "ordo-one benchmarks failed (see $out/ordo.stderr)"
 
 # --- 2. HTTP client beside raw libcurl multi: nginx on core 1, clients on core 0. ---
