@@ -12,8 +12,8 @@
 #   --peer-python  a python with hubspot-api-client (default /tmp/peervenv/bin/python).
 #   --skip-build   use the release builds already there.
 #
-# What it runs, in this order (the same pinning as each harness on its own: work measured on
-# core 0, servers on core 1):
+# What it runs, in this order (the pinning of the HTTP and sync harnesses, kept for all: work
+# measured on core 0, servers on core 1):
 #   1. release builds: `outflow`, and the Benchmarks package (ordo-one plugin + HTTPBench);
 #   2. the ordo-one benchmarks (Benchmarks/Benchmarks/SourceBenchmarks) pinned to core 0: CSV
 #      decode, decode + filter, decode + filter + mapping, Python and JavaScript functions in-process
