@@ -25,10 +25,12 @@ let package = Package(
         ),
         // The client side of the client-vs-raw-libcurl comparison (Benchmarks/http/run-http-bench.sh):
         // a whole-process measurement against nginx, so a plain executable rather than an ordo benchmark.
+        // It lives under http/: the benchmark plugin runs every executable target whose folder sits in
+        // a folder named "Benchmarks" (this package's root is one), and HTTPBench is not an ordo benchmark.
         .executableTarget(
             name: "HTTPBench",
             dependencies: [.product(name: "OutflowHTTP", package: "Outflow")],
-            path: "HTTPBench"
+            path: "http/HTTPBench"
         ),
     ]
 )

@@ -9,7 +9,11 @@ ordo-one harness, which times functions inside one process. What it measures:
 - a 100k-profile sync under HubSpot's documented limit (190 requests per rolling 10 s) against its
   theoretical minimum 10 s x (ceil(R/190) - 1);
 - end-to-end profiles/s with no rate limit, beside the hand-written SDK peer
-  (`Benchmarks/peers/hubspot_peer.py`) on the same data, and the mock's own ceiling measured with wrk.
+  (`Benchmarks/peers/hubspot_peer.py`) on the same data, and the mock's own ceiling measured with wrk;
+- `outflow run --dry-run` of the same profiles with no rate limit (a dry run always looks up and
+  sends no write), from an empty state against an empty mock.
+
+Every `outflow run` also reports its peak resident memory (`peakRSSMB`, from wait4's rusage).
 
 The mock is pinned to core 1 and the client to core 0 (`taskset`), as the issue asks.
 
@@ -17,7 +21,8 @@ The mock is pinned to core 1 and the client to core 0 (`taskset`), as the issue 
     python3 -m venv /tmp/peer && /tmp/peer/bin/pip install hubspot-api-client
     python3 Benchmarks/sync/sync_bench.py --profiles 100000 --peer-python /tmp/peer/bin/python
 
-Prints one JSON object per scenario and a summary table at the end.
+Prints one JSON object per scenario (Benchmarks/report/run-report.sh reads them). `--only` picks
+scenarios: sync (first sync, re-runs, mock ceiling), peer, rate-limited, dry-run.
 """
 import argparse
 import csv
@@ -115,20 +120,26 @@ def unlimited_connectors(directory):
 
 
 def run(outflow, ws, state, extra=()):
-    """One `outflow run --json` on core 0; returns (seconds, the run's JSON line)."""
+    """One `outflow run --json` on core 0; returns (seconds, the run's JSON line, peak RSS in MB).
+
+    taskset execs outflow in the same process, so the rusage wait4 returns is outflow's own.
+    """
     start = time.perf_counter()
-    done = subprocess.run(
+    process = subprocess.Popen(
         ["taskset", "-c", "0", outflow, "run", ws, "--json", "--state", state, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    lines = [line for line in output.splitlines() if line.strip()]
     if not lines:
-        raise SystemExit(f"outflow run printed nothing (exit {done.returncode})")
-    return seconds, json.loads(lines[-1])
+        raise SystemExit(f"outflow run printed nothing (exit {process.returncode})")
+    return seconds, json.loads(lines[-1]), round(usage.ru_maxrss / 1024, 1)
 
 
-def wrk_ceiling(origin, seconds=10):
+def wrk_ceiling(origin, seconds):
     """Requests/s the mock serves for a 100-contact batch/upsert, measured with wrk on core 0."""
     if shutil.which("wrk") is None:
         return None
@@ -160,40 +171,68 @@ def main():
     parser.add_argument("--peer-python", help="a python with hubspot-api-client installed; omit to skip the peer")
     parser.add_argument("--skip-rate-limited", action="store_true")
     parser.add_argument("--rate-limited-only", action="store_true", help="run only the 190-per-10-s sync")
+    parser.add_argument("--only", action="append", choices=["sync", "peer", "rate-limited", "dry-run"],
+                        help="run only these scenarios (repeatable); the peer still needs --peer-python")
+    parser.add_argument("--wrk-seconds", type=int, default=10, help="how long wrk measures the mock's ceiling")
     args = parser.parse_args()
+    if args.only:
+        scenarios = set(args.only)
+    elif args.rate_limited_only:
+        scenarios = {"rate-limited"}
+    else:
+        scenarios = {"sync", "peer", "dry-run"} | (set() if args.skip_rate_limited else {"rate-limited"})
+    if not args.peer_python:
+        scenarios.discard("peer")
     results = {}
     with tempfile.TemporaryDirectory() as directory:
         csv_path = generate(directory, args.profiles)
         state = os.path.join(directory, "state.sqlite")
 
-        if not args.rate_limited_only:
+        if "sync" in scenarios:
             # Requests per 100 profiles and end-to-end speed, no rate limit (on either side).
             unlimited = ["--connectors", unlimited_connectors(directory)]
             mock = Mock(args.outflow, "off")
             ws = workspace(directory, csv_path, mock.origin)
-            seconds, line = run(args.outflow, ws, state, unlimited)
+            seconds, line, rss = run(args.outflow, ws, state, unlimited)
             first = mock.stats_total()
             results["first sync"] = {"seconds": round(seconds, 3), "requests": first,
                                      "requestsPer100": round(100 * first / args.profiles, 3),
                                      "profilesPerSecond": round(args.profiles / seconds), "counts": line["counts"],
-                                     "mockUsers": mock.user_count()}
-            seconds, line = run(args.outflow, ws, state, unlimited)
+                                     "mockUsers": mock.user_count(), "peakRSSMB": rss}
+            seconds, line, rss = run(args.outflow, ws, state, unlimited)
             rerun = mock.stats_total() - first
             results["re-run unchanged"] = {"seconds": round(seconds, 3), "requests": rerun,
-                                           "requestsPer100": round(100 * rerun / args.profiles, 3), "counts": line["counts"]}
+                                           "requestsPer100": round(100 * rerun / args.profiles, 3), "counts": line["counts"],
+                                           "peakRSSMB": rss}
             generate(directory, args.profiles, changed_fraction=0.10)
             before = mock.stats_total()
-            seconds, line = run(args.outflow, ws, state, unlimited)
+            seconds, line, rss = run(args.outflow, ws, state, unlimited)
             changed = mock.stats_total() - before
             changed_profiles = line["counts"]["updated"] + line["counts"]["created"]
             results["re-run 10% changed"] = {"seconds": round(seconds, 3), "requests": changed,
                                              "changedProfiles": changed_profiles,
                                              "requestsPer100Changed": round(100 * changed / max(changed_profiles, 1), 3),
-                                             "counts": line["counts"]}
-            results["mock ceiling (wrk, 100-contact upserts)"] = {"requestsPerSecond": wrk_ceiling(mock.origin)}
+                                             "counts": line["counts"], "peakRSSMB": rss}
+            ceiling = wrk_ceiling(mock.origin, args.wrk_seconds)
+            results["mock ceiling (wrk, 100-contact upserts)"] = {
+                "requestsPerSecond": ceiling, "contactsPerSecond": round(ceiling * 100) if ceiling else None,
+                "seconds": args.wrk_seconds}
             mock.stop()
 
-        if args.peer_python:
+        if "dry-run" in scenarios:
+            # A dry run from an empty state: every profile is looked up (no upsert shortcut), nothing sent.
+            generate(directory, args.profiles)
+            mock = Mock(args.outflow, "off")
+            ws = workspace(directory, csv_path, mock.origin)
+            dry_state = os.path.join(directory, "dry-state.sqlite")
+            seconds, line, rss = run(args.outflow, ws, dry_state,
+                                     ["--dry-run", "--connectors", unlimited_connectors(directory)])
+            results["dry run"] = {"seconds": round(seconds, 3), "requests": mock.stats_total(),
+                                  "profilesPerSecond": round(args.profiles / seconds), "dryRun": line.get("dryRun"),
+                                  "counts": line["counts"], "mockUsers": mock.user_count(), "peakRSSMB": rss}
+            mock.stop()
+
+        if "peer" in scenarios:
             generate(directory, args.profiles)
             mock = Mock(args.outflow, "off")
             done = subprocess.run(
@@ -206,19 +245,19 @@ def main():
             results["peer (hubspot-api-client, 8 threads)"] = peer
             mock.stop()
 
-        if not args.skip_rate_limited:
+        if "rate-limited" in scenarios:
             generate(directory, args.profiles)
             mock = Mock(args.outflow, "default")
             ws = workspace(directory, csv_path, mock.origin)
             if os.path.exists(state):
                 os.unlink(state)
-            seconds, line = run(args.outflow, ws, state)
+            seconds, line, rss = run(args.outflow, ws, state)
             requests = mock.stats_total()
             minimum = 10 * (math.ceil(requests / 190) - 1)
             results["rate-limited 190/10s"] = {"seconds": round(seconds, 3), "requests": requests,
                                                "theoreticalMinimumSeconds": minimum,
                                                "ratio": round(seconds / minimum, 3) if minimum else None,
-                                               "counts": line["counts"]}
+                                               "counts": line["counts"], "peakRSSMB": rss}
             mock.stop()
 
     for name, figures in results.items():

@@ -24,6 +24,23 @@ enum BenchData {
           {"property":"vip","operator":"is true"}]}
         """
 
+    /// Rows of the throughput benchmarks: 1M, or `OUTFLOW_BENCH_ROWS` (the report's `--quick` run
+    /// sets a small count to check the harness end to end; its figures are not the report's).
+    static let rows = size("OUTFLOW_BENCH_ROWS", default: 1_000_000)
+    /// Rows of the peak-memory benchmark: 10M, or `OUTFLOW_BENCH_MEMORY_ROWS`.
+    static let memoryRows = size("OUTFLOW_BENCH_MEMORY_ROWS", default: 10_000_000)
+
+    private static func size(_ name: String, default value: Int) -> Int {
+        ProcessInfo.processInfo.environment[name].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? value
+    }
+
+    /// "1M", "10M", "20k", or the count itself: the size in a benchmark's name.
+    static func label(_ rows: Int) -> String {
+        if rows % 1_000_000 == 0 { return "\(rows / 1_000_000)M" }
+        if rows % 1_000 == 0 { return "\(rows / 1_000)k" }
+        return "\(rows)"
+    }
+
     static func path(rows: Int) -> String {
         let directory = ProcessInfo.processInfo.environment["OUTFLOW_BENCH_DIR"] ?? "/tmp/outflow-bench-data"
         return "\(directory)/profiles-\(rows).csv"
@@ -34,9 +51,11 @@ enum BenchData {
         let path = path(rows: rows)
         if FileManager.default.fileExists(atPath: path) { return path }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
+        // Written beside and renamed when whole, so an interrupted run never leaves a short file
+        // that the next run would take for the real one.
+        let partial = path + ".partial"
+        _ = FileManager.default.createFile(atPath: partial, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
         let names = ["Anna", "Bruno", "Chiara", "Dmitri", "Elena", "Farid", "Giulia", "Hiro", "Ines", "Jonas", "Karin", "Luca"]
         let countries = ["DE", "FR", "IT", "ES", "US", "GB", "CA", "JP"]
         var state: UInt64 = 42
@@ -44,6 +63,9 @@ enum BenchData {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state >> 33
         }
+        // Made once for the file rather than once per row.
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
         var chunk = header
         for id in 1...rows {
             let name = names[Int(next() % UInt64(names.count))]
@@ -53,19 +75,15 @@ enum BenchData {
             let vip = next() % 3 == 0 ? "true" : "false"
             let second = 1_600_000_000 + next() % 100_000_000
             let date = Date(timeIntervalSince1970: TimeInterval(second))
-            chunk += "\(id),\(name.lowercased()).\(id)@example-mail.com,\(name),\(country),\(age),\(score),\(vip),\(iso(date))\n"
+            chunk += "\(id),\(name.lowercased()).\(id)@example-mail.com,\(name),\(country),\(age),\(score),\(vip),\(formatter.string(from: date))\n"
             if chunk.utf8.count > 1 << 20 {
                 handle.write(Data(chunk.utf8))
                 chunk = ""
             }
         }
         handle.write(Data(chunk.utf8))
+        try handle.close()
+        try FileManager.default.moveItem(atPath: partial, toPath: path)
         return path
-    }
-
-    private static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 }

@@ -39,9 +39,18 @@ enum FunctionBench {
         """
 
     // Built once per benchmark process; a benchmark cannot go on without them.
-    static let million: [ProfileBatch] = try! batches(rows: 1_000_000)
+    static let profiles: [ProfileBatch] = try! batches(rows: BenchData.rows)
     static let python: CompiledFunction = try! compile(.python)
     static let javaScript: CompiledFunction = try! compile(.javaScript)
+
+    /// The `outflow` binary whose `function-worker` runs the worker-host benchmarks: `OUTFLOW_BIN`
+    /// (the report script sets it to the release build), else none and those benchmarks are not
+    /// registered, since this package does not build the product's executable.
+    static let workerExecutable: String? = ProcessInfo.processInfo.environment["OUTFLOW_BIN"].flatMap {
+        FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
+    }
+    static let pythonWorker: CompiledFunction = try! compile(.python, host: .worker(FunctionWorker(executable: workerExecutable ?? "outflow")))
+    static let javaScriptWorker: CompiledFunction = try! compile(.javaScript, host: .worker(FunctionWorker(executable: workerExecutable ?? "outflow")))
 
     static let inPaths = ["id", "email", "first_name", "country", "vip", "updated_at"]
     static let outPaths = ["name", "label", "email", "nickname", "tier", "updated"]

@@ -5,7 +5,12 @@ import OutflowSources
 
 /// Decode + filter of a generated 8-column CSV (DESIGN section 2's hot path, issue 2's figure).
 /// Goal: at least 5M profiles/s on one core; peak memory at most 100 MB for 10M rows.
+/// Sizes are 1M and 10M rows unless `OUTFLOW_BENCH_ROWS` / `OUTFLOW_BENCH_MEMORY_ROWS` say otherwise
+/// (Benchmarks/report/run-report.sh --quick); the size is part of each benchmark's name.
 let benchmarks: @Sendable () -> Void = {
+    let rows = BenchData.rows
+    let size = BenchData.label(rows)
+
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
         timeUnits: .milliseconds,
@@ -13,49 +18,70 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 5
     )
 
-    // Each iteration reads the whole file: profiles/s = 1,000,000 / wall clock.
-    Benchmark("CSV decode, 1M profiles x 8 columns") { _ in
-        blackHole(try readAll(rows: 1_000_000, filtered: false))
+    // Each iteration reads the whole file: profiles/s = rows / wall clock.
+    Benchmark("CSV decode, \(size) profiles x 8 columns") { _ in
+        blackHole(try readAll(rows: rows, filtered: false))
     } setup: {
-        _ = try BenchData.ensure(rows: 1_000_000)
+        _ = try BenchData.ensure(rows: rows)
     }
 
-    Benchmark("CSV decode + filter, 1M profiles x 8 columns") { _ in
-        blackHole(try readAll(rows: 1_000_000, filtered: true))
+    Benchmark("CSV decode + filter, \(size) profiles x 8 columns") { _ in
+        blackHole(try readAll(rows: rows, filtered: true))
     } setup: {
-        _ = try BenchData.ensure(rows: 1_000_000)
+        _ = try BenchData.ensure(rows: rows)
     }
 
-    Benchmark("CSV decode + filter + six-property mapping, 1M profiles") { _ in
-        blackHole(try MappingBench.run(rows: 1_000_000))
+    Benchmark("CSV decode + filter + six-property mapping, \(size) profiles") { _ in
+        blackHole(try MappingBench.run(rows: rows))
     } setup: {
-        _ = try BenchData.ensure(rows: 1_000_000)
+        _ = try BenchData.ensure(rows: rows)
     }
 
-    // Each iteration transforms 1M profiles built in memory (no decoding): profiles/s =
-    // 1,000,000 / wall clock. The plain Python loop's time is printed beside it (standard error).
-    Benchmark("Python function, six fields, 1M profiles (in memory)") { _ in
-        blackHole(FunctionBench.run(FunctionBench.python, FunctionBench.million))
+    // Each iteration transforms the profiles built in memory (no decoding): profiles/s =
+    // rows / wall clock. The plain Python loop's time is printed beside it (standard error).
+    Benchmark("Python function, six fields, \(size) profiles (in memory)") { _ in
+        blackHole(FunctionBench.run(FunctionBench.python, FunctionBench.profiles))
     } setup: {
-        _ = FunctionBench.million
-        if let seconds = try? FunctionBench.plainPythonLoop(rows: 1_000_000) {
-            FileHandle.standardError.write(Data("plain Python loop over 1M prebuilt dicts: \(seconds) s\n".utf8))
+        _ = FunctionBench.profiles
+        if let seconds = try? FunctionBench.plainPythonLoop(rows: rows) {
+            FileHandle.standardError.write(Data("plain Python loop over \(rows) prebuilt dicts: \(seconds) s\n".utf8))
         }
     }
 
-    Benchmark("JavaScript function, six fields, 1M profiles (in memory)") { _ in
-        blackHole(FunctionBench.run(FunctionBench.javaScript, FunctionBench.million))
+    Benchmark("JavaScript function, six fields, \(size) profiles (in memory)") { _ in
+        blackHole(FunctionBench.run(FunctionBench.javaScript, FunctionBench.profiles))
     } setup: {
-        _ = FunctionBench.million
+        _ = FunctionBench.profiles
+    }
+
+    // The same functions in the worker subprocess (`outflow function-worker`), batches crossing
+    // the pipe; registered only when OUTFLOW_BIN names the outflow binary. Fewer iterations: one
+    // takes about ten times an in-process one.
+    if FunctionBench.workerExecutable != nil {
+        let workerConfiguration = Benchmark.Configuration(
+            metrics: [.wallClock], timeUnits: .milliseconds, maxDuration: .seconds(30), maxIterations: 3)
+        Benchmark("Python function, worker host, \(size) profiles (in memory)", configuration: workerConfiguration) { _ in
+            blackHole(FunctionBench.run(FunctionBench.pythonWorker, FunctionBench.profiles))
+        } setup: {
+            _ = FunctionBench.profiles
+            _ = FunctionBench.pythonWorker
+        }
+
+        Benchmark("JavaScript function, worker host, \(size) profiles (in memory)", configuration: workerConfiguration) { _ in
+            blackHole(FunctionBench.run(FunctionBench.javaScriptWorker, FunctionBench.profiles))
+        } setup: {
+            _ = FunctionBench.profiles
+            _ = FunctionBench.javaScriptWorker
+        }
     }
 
     Benchmark(
-        "CSV decode + filter, 10M profiles (peak memory)",
+        "CSV decode + filter, \(BenchData.label(BenchData.memoryRows)) profiles (peak memory)",
         configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxIterations: 1)
     ) { _ in
-        blackHole(try readAll(rows: 10_000_000, filtered: true))
+        blackHole(try readAll(rows: BenchData.memoryRows, filtered: true))
     } setup: {
-        _ = try BenchData.ensure(rows: 10_000_000)
+        _ = try BenchData.ensure(rows: BenchData.memoryRows)
     }
 }
 
