@@ -23,7 +23,7 @@ extension ConnectorClient {
         /// every item: it serialises the user and hashes it twice, which was a tenth of a whole
         /// HubSpot upsert sync's CPU while HubSpot never reads it.
         var deliveryID: String {
-            DeliveryID.item(pipeline: pipelineID, matchingValue: matchingValue, payload: Array(JSONWriter.string(Value.object(user).json).utf8))
+            DeliveryID.item(pipeline: pipelineID, matchingValue: matchingValue, payload: JSONByteWriter.bytes(Value.object(user).json))
         }
     }
 
