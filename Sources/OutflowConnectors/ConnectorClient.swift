@@ -175,7 +175,7 @@ public struct ConnectorClient: ApplicationClient {
             let bytes: [UInt8]
             switch spec.encoding {
             case .json:
-                bytes = Array(JSONWriter.string(payload).utf8)
+                bytes = JSONByteWriter.bytes(payload, capacity: 4096)
                 request.headers["Content-Type"] = spec.contentType ?? "application/json"
             case .form:
                 bytes = Array(FormBody.encode(payload).utf8)

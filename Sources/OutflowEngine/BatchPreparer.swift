@@ -81,7 +81,7 @@ struct BatchPreparer {
                 fail(key, .match, ExportPlanner.selectionDuplicatesMessage(matching.outName))
                 continue
             }
-            let payload = JSONWriter.string(Value.object(user).json)
+            let payload = JSONByteWriter.bytes(Value.object(user).json)
             candidates.append(PendingProfile(profile: key, matching: matched, user: user, payloadHash: StableHash.hex(of: payload), known: nil))
         }
         guard !candidates.isEmpty else { return }

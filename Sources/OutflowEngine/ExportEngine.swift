@@ -231,8 +231,12 @@ public struct ExportEngine: Sendable {
         return (index, total)
     }
 
+    /// Reads only the columns the filter, the window and the matching value need (CSV): a profile is
+    /// in the selection when those decode and pass, whatever its other cells hold, just as a profile
+    /// whose transformation fails later still counts. The second pass decodes everything.
     private func scanSelection(_ body: (String) -> Void, records: (Int) -> Void) throws(SourceError) {
-        var reader = try ProfileReaders.open(source, url: sourceURL, displayPath: source.path)
+        let needed = selector.readProperties.union([ProfileSelector.topLevel(pipeline.matching.in)])
+        var reader = try ProfileReaders.open(source, url: sourceURL, displayPath: source.path, only: needed)
         var batch = ProfileBatch(schema: source.schema)
         while try reader.next(into: &batch) {
             records(batch.count)

@@ -15,6 +15,8 @@ struct ProfileSelector: Sendable {
     let window: TimeWindow?
     let updatedAt: PropertyPath?
     let keySlot: Int?
+    /// The top-level properties the filter and the window read.
+    let readProperties: Set<String>
 
     init(pipeline: Pipeline, source: ProfileSource, window: TimeWindow?) throws(EngineError) {
         do {
@@ -32,6 +34,15 @@ struct ProfileSelector: Sendable {
         }
         self.window = window
         keySlot = source.key.flatMap { source.schema.index(of: $0) }
+        var read = Set<String>()
+        for condition in pipeline.filter?.conditions ?? [] { read.insert(Self.topLevel(condition.property)) }
+        if let updatedAt { read.insert(updatedAt.components[0]) }
+        readProperties = read
+    }
+
+    /// The top-level property of a path (`address` of `address.city`).
+    static func topLevel(_ path: String) -> String {
+        String(path.prefix { $0 != "." })
     }
 
     /// True when row `row` (decoded without error) passes the filter and the window.

@@ -11,8 +11,12 @@
 /// ```
 enum StableHash {
     static func of(_ text: String) -> UInt64 {
+        of(bytes: text.utf8)
+    }
+
+    static func of(bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }
@@ -26,7 +30,16 @@ enum StableHash {
 
     /// The hash as 16 lower-case hex digits, the form the export state stores.
     static func hex(of text: String) -> String {
-        let digits = String(of(text), radix: 16)
+        hex(of(text))
+    }
+
+    /// The hash of UTF-8 bytes (a payload written by ``JSONByteWriter``) as 16 hex digits.
+    static func hex(of bytes: [UInt8]) -> String {
+        hex(of(bytes: bytes))
+    }
+
+    private static func hex(_ hash: UInt64) -> String {
+        let digits = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

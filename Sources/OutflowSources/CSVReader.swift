@@ -31,11 +31,20 @@ public struct CSVReader: ProfileReader {
     /// Values of the nested columns of the current row, before they are assembled into objects.
     private var leaves: [Value?]
     private var problems: [String] = []
+    /// Per column: whether its cells are decoded (nil: all are). See `only` of ``init(url:displayPath:schema:batchSize:chunkSize:only:)``.
+    private let decodes: [Bool]?
+    /// Per top-level slot: whether a nested object assembled from columns is built (nil: all are).
+    private let decodesGroup: [Bool]?
 
     /// Opens the file and reads its header; `chunkSize` is the size of each read.
-    public init(url: URL, displayPath: String, schema: ObjectType, batchSize: Int = 1024, chunkSize: Int = defaultChunkSize)
-        throws(SourceError)
-    {
+    ///
+    /// `only` names the top-level properties to decode; the cells of other columns are skipped and
+    /// their properties stay absent, so a value error in them does not fail the row. A run's first
+    /// pass (the duplicate check) reads only the filter's and the matching property's columns this
+    /// way. Record-level errors (field count, quoting, UTF-8 of the header) are found either way.
+    public init(
+        url: URL, displayPath: String, schema: ObjectType, batchSize: Int = 1024, chunkSize: Int = defaultChunkSize, only: Set<String>? = nil
+    ) throws(SourceError) {
         let input = try FileInput(url: url, displayPath: displayPath, chunkSize: chunkSize)
         try input.skipByteOrderMark()
         var stream = CSVRecordStream(input: input)
@@ -53,7 +62,12 @@ public struct CSVReader: ProfileReader {
             }
             header.append(name)
         }
-        layout = try CSVLayout(header: header, schema: schema, file: displayPath, line: stream.line)
+        let layout = try CSVLayout(header: header, schema: schema, file: displayPath, line: stream.line)
+        self.layout = layout
+        decodes = only.map { names in
+            layout.columns.map { column in names.contains(String(column.path.prefix { $0 != "." })) }
+        }
+        decodesGroup = only.map { names in schema.properties.map { names.contains($0.name) } }
         leaves = Array(repeating: nil, count: layout.leafCount)
         self.stream = stream
         self.batchSize = max(1, batchSize)
@@ -103,6 +117,7 @@ public struct CSVReader: ProfileReader {
         let bytes = stream.input.bytes
         let fields = stream.scanner.fields
         for index in 0 ..< fieldCount {
+            if let decodes, !decodes[index] { continue }
             let plan = plans[index]
             let field = fields[index]
             do throws(ValueError) {
@@ -131,6 +146,7 @@ public struct CSVReader: ProfileReader {
             return
         }
         for group in layout.groups {
+            if let decodesGroup, !decodesGroup[group.slot] { continue }
             batch[row, group.slot] = .object(CSVLayout.assemble(group.members, leaves))
         }
     }

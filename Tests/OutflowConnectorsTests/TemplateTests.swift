@@ -79,3 +79,18 @@ struct TemplateTests {
 extension JSONValue {
     var stringLength: Int? { if case .string(let s) = self { s.count } else { nil } }
 }
+
+/// `mayRead` decides whether a write computes the item's delivery id: a miss would send a template
+/// without its `id`, so every way of naming `id` must count and members named `id` must not.
+@Suite struct TemplateReadsTests {
+    @Test(arguments: [
+        ("{{ id }}", true), ("outflow-{{ id }}", true), ("{{ lower(id) }}", true), ("{{id}}", true), ("{{ coalesce(user.x, id) }}", true),
+        ("{{ user.id }}", false), ("{{ user.email }}", false), ("{{ user.identity }}", false), ("{{ user.user_id }}", false), ("id", false),
+        ("{{ index }}", false),
+    ])
+    func aTemplateMayReadIDOnlyWhenAnExpressionNamesIt(_ text: String, _ reads: Bool) throws {
+        let json: JSONValue = ["key": .string(text)]
+        let template = try Template.compile(json, path: "t")
+        #expect(template.mayRead("id") == reads)
+    }
+}

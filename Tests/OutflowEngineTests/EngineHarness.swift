@@ -34,6 +34,17 @@ struct EngineHarness {
         try write(profiles)
     }
 
+    /// The same workspace over a CSV source holding `csv` (header `id,email,phone,name,updated_at`
+    /// or any subset), for what only the CSV reader does (the first pass reads only some columns).
+    init(csv: String, mode: String = "CreateOrUpdate") throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("outflow-engine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try StateStore(inMemory: ())
+        workspace = try Self.workspace(
+            mode: mode, updateOnDuplicates: false, matching: "email", filter: "null", nameRequired: false, nameProperty: "name", format: "csv")
+        try csv.write(to: directory.appendingPathComponent("profiles.csv"), atomically: true, encoding: .utf8)
+    }
+
     /// Replaces the profiles of the source file.
     func write(_ profiles: [[String: Any]]) throws {
         let lines = try profiles.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
@@ -43,7 +54,7 @@ struct EngineHarness {
     func engine(_ app: any ApplicationClient, options: ExportOptions = ExportOptions()) throws -> ExportEngine {
         try ExportEngine(
             workspace: workspace.name, pipeline: pipeline, source: workspace.warehouse.profiles,
-            sourceURL: directory.appendingPathComponent("profiles.ndjson"), client: app, store: store, options: options)
+            sourceURL: directory.appendingPathComponent(workspace.warehouse.profiles.path), client: app, store: store, options: options)
     }
 
     func run(_ app: any ApplicationClient, dryRun: Bool = false, full: Bool = false, window: TimeWindow? = nil, maxInFlight: Int = 4) async throws
@@ -63,13 +74,14 @@ struct EngineHarness {
 
     /// - Parameter nameProperty: the out property the profile's `name` maps to (HubSpot calls it `firstname`).
     private static func workspace(
-        mode: String, updateOnDuplicates: Bool, matching: String, filter: String, nameRequired: Bool, nameProperty: String
+        mode: String, updateOnDuplicates: Bool, matching: String, filter: String, nameRequired: Bool, nameProperty: String,
+        format: String = "ndjson"
     ) throws -> Workspace {
         let other = matching == "email" ? "phone" : "email"
         let text = """
             {
               "name": "test",
-              "warehouse": {"profiles": {"path": "profiles.ndjson", "format": "ndjson", "key": "id", "updatedAt": "updated_at",
+              "warehouse": {"profiles": {"path": "profiles.\(format)", "format": "\(format)", "key": "id", "updatedAt": "updated_at",
                 "schema": {"kind": "object", "properties": [
                   {"name": "id", "type": {"kind": "int", "bitSize": 64}},
                   {"name": "email", "type": {"kind": "string"}, "nullable": true, "readOptional": true},

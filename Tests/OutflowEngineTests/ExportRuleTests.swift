@@ -46,6 +46,22 @@ import Testing
         #expect(await app.users.count == 3 - row.failed)
     }
 
+    /// The duplicate check reads only the matching and filter columns (CSV): a profile whose other
+    /// cell does not decode is still in the selection, so one sharing its email fails too, and the
+    /// verdict on the good one does not change when the bad cell is fixed.
+    @Test func aProfileWithABadCellElsewhereStillCountsInTheDuplicateCheck() async throws {
+        let harness = try EngineHarness(csv: "id,email,name,updated_at\n1,a@x.com,Good,2024-01-01T00:00:00Z\n2,a@x.com,Bad,not a date\n3,b@x.com,Other,\n")
+        let app = InMemoryApplication(capabilities: .hubSpotLike)
+        let report = try await harness.run(app)
+        #expect(report.run.counts == RunCounts(read: 3, created: 1, failed: 2))
+        let byProfile = Dictionary(uniqueKeysWithValues: report.errors.map { ($0.profile, $0) })
+        #expect(byProfile["1"]?.stage == "match")
+        #expect(byProfile["1"]?.message == "profile has the same «email» (the matching property) as other profiles selected for export")
+        #expect(byProfile["2"]?.stage == "input")
+        #expect(byProfile["2"]?.message.contains("«updated_at»") == true)
+        #expect(await app.users.count == 1)
+    }
+
     @Test func aProfileTheFilterDropsIsNotADuplicate() async throws {
         let filter = #"{"logical": "and", "conditions": [{"property": "name", "operator": "is not", "values": ["Hidden"]}]}"#
         let harness = try EngineHarness(

@@ -33,6 +33,35 @@ import Testing
         #expect(rows.map(\.line) == [2, 3])
     }
 
+    /// A run's first pass reads only the columns it needs: the others are neither decoded (their bad
+    /// cells fail nothing) nor present; nested objects are built only when named; record-level
+    /// errors are still found.
+    @Test func onlyTheNamedPropertiesAreDecoded() throws {
+        let text = """
+            id,email,name,age,score,vip,updated_at,address.country,address.city,tags,meta
+            1,ana@example.com,Ana,old,15.5,maybe,yesterday,ES,A Coruña,[,{
+            x,bo@example.com,,,,,,,,,
+            3,cy@example.com
+
+            """
+        let emailOnly = try readCSV(text, only: ["email"])
+        #expect(emailOnly.map(\.error) == [nil, nil, "line 4: the record has 2 fields but the header has 11"])
+        #expect(emailOnly[0].profile == ValueObject([("email", .string("ana@example.com"))]))
+        #expect(emailOnly[1].profile == ValueObject([("email", .string("bo@example.com"))]))
+
+        let withAddress = try readCSV(text, only: ["email", "address"])
+        #expect(
+            withAddress[0].profile
+                == ValueObject([
+                    ("email", .string("ana@example.com")), ("address", .object(ValueObject([("city", .string("A Coruña")), ("country", .string("ES"))]))),
+                ]))
+
+        let withID = try readCSV(text, only: ["id", "email"])
+        #expect(withID[1].error?.contains("«id»") == true)
+        let whole = try readCSV(text)
+        #expect(whole[0].error?.contains("«age»") == true && whole[0].error?.contains("«meta»") == true)
+    }
+
     struct QuotingCase: Sendable, CustomTestStringConvertible {
         let cell: String
         let expected: Value

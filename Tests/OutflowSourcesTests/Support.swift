@@ -57,10 +57,12 @@ func readAll(_ reader: inout some ProfileReader, schema: ObjectType) -> (rows: [
     return (rows, nil)
 }
 
-func readCSV(_ text: String, schema: ObjectType = Schemas.customers, chunkSize: Int = 1 << 20, batchSize: Int = 1024) throws -> [ReadRow] {
+func readCSV(
+    _ text: String, schema: ObjectType = Schemas.customers, chunkSize: Int = 1 << 20, batchSize: Int = 1024, only: Set<String>? = nil
+) throws -> [ReadRow] {
     let directory = try TemporaryDirectory()
     let url = try directory.write("profiles.csv", text)
-    var reader = try CSVReader(url: url, displayPath: "profiles.csv", schema: schema, batchSize: batchSize, chunkSize: chunkSize)
+    var reader = try CSVReader(url: url, displayPath: "profiles.csv", schema: schema, batchSize: batchSize, chunkSize: chunkSize, only: only)
     let result = readAll(&reader, schema: schema)
     if let error = result.error { throw error }
     return result.rows

@@ -187,7 +187,7 @@ public enum FilterValidator {
             guard let value = Int(text), (1...9999).contains(value) else { return invalid("year (1 to 9999)") }
             return .success(.year(value))
         case .uuid:
-            guard let value = UUID(uuidString: text) else { return invalid("uuid") }
+            guard let value = UUIDText.parse(text) else { return invalid("uuid") }
             return .success(.uuid(value))
         case .ip:
             guard let value = IPAddress.canonical(text) else { return invalid("IP address") }

@@ -4,9 +4,7 @@
 public enum JSONWriter {
     /// The compact text of `value`.
     public static func string(_ value: JSONValue) -> String {
-        var out = ""
-        write(value, to: &out)
-        return out
+        String(decoding: JSONByteWriter.bytes(value), as: UTF8.self)
     }
 
     /// Appends the compact text of `value` to `out`.

@@ -35,7 +35,7 @@ public enum TextDecoding {
     private static func decodeText(_ text: String, as type: DataType) throws(ValueError) -> Value {
         switch type {
         case .decimal(let t):
-            guard let value = DecimalValue(text.trimmingCharacters(in: .whitespaces)) else { throw invalid(text, type) }
+            guard let value = DecimalValue(trimmed(text)) else { throw invalid(text, type) }
             return .decimal(try Constraints.checked(decimal: value, t))
         case .datetime:
             guard let value = DateTimeValue(parsing: text) else { throw ValueError("\(ValueError.quote(text)) is not a valid datetime (expected ISO 8601, such as 2023-01-02T03:04:05Z)") }
@@ -50,7 +50,7 @@ public enum TextDecoding {
             guard let value = Int(text), (1...9999).contains(value) else { throw ValueError("\(ValueError.quote(text)) is not a valid year (expected 1 to 9999)") }
             return .year(value)
         case .uuid:
-            guard let value = UUID(uuidString: text) else { throw invalid(text, type) }
+            guard let value = UUIDText.parse(text) else { throw invalid(text, type) }
             return .uuid(value)
         case .ip:
             guard let value = IPAddress.canonical(text) else { throw ValueError("\(ValueError.quote(text)) is not a valid IP address") }
@@ -72,6 +72,15 @@ public enum TextDecoding {
         case .int, .float, .boolean, .string:
             return try decode(text, as: type)
         }
+    }
+
+    /// `text` without surrounding white space; a cell that neither starts nor ends with a space or a
+    /// non-ASCII byte (nearly all of them) is returned as it is, without Foundation's trimming.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        func plain(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x80 }
+        if plain(first) && plain(last) { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> String {
