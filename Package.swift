@@ -54,7 +54,9 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "OutflowHTTP", dependencies: ["CCurl"]),
         .target(name: "OutflowConnectors", dependencies: ["OutflowCore", "OutflowHTTP"]),
-        .target(name: "OutflowStore", dependencies: ["OutflowCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "OutflowStore",
+            dependencies: ["OutflowCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "OutflowEngine",
             dependencies: ["OutflowCore", "OutflowSources", "OutflowFunctions", "OutflowHTTP", "OutflowConnectors", "OutflowStore"]

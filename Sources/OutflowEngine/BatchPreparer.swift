@@ -25,13 +25,17 @@ struct BatchPreparer {
     /// `--full`: ignore the export state, so nothing is `unchanged`.
     let full: Bool
     let chunkSize: Int
+    /// The pipeline had no export state when the run started. A run meets each matching value once
+    /// (values several profiles share fail before the diff), so what the run itself commits is
+    /// never asked for again: with nothing from earlier runs, no batch needs to read the state.
+    let noEarlierState: Bool
 
     private var open = WorkBatch()
     private var ready: [WorkBatch] = []
 
     init(
         run: Int64, pipeline: Int64, selector: ProfileSelector, transformer: ProfileTransformer, matching: MatchingRule,
-        selection: SelectionIndex, store: StateStore, full: Bool, chunkSize: Int
+        selection: SelectionIndex, store: StateStore, full: Bool, chunkSize: Int, noEarlierState: Bool = false
     ) {
         self.run = run
         self.pipeline = pipeline
@@ -42,6 +46,7 @@ struct BatchPreparer {
         self.store = store
         self.full = full
         self.chunkSize = max(1, chunkSize)
+        self.noEarlierState = noEarlierState
     }
 
     /// Decides what it can for every row of `batch` and queues the rest.
@@ -85,7 +90,7 @@ struct BatchPreparer {
             candidates.append(PendingProfile(profile: key, matching: matched, user: user, payloadHash: StableHash.hex(of: payload), known: nil))
         }
         guard !candidates.isEmpty else { return }
-        let states = try store.exportState(pipeline: pipeline, matchingValues: candidates.map(\.matching.key))
+        let states = noEarlierState ? [:] : try store.exportState(pipeline: pipeline, matchingValues: candidates.map(\.matching.key))
         for var candidate in candidates {
             candidate.known = states[candidate.matching.key]
             if !full, let known = candidate.known, known.payloadHash == candidate.payloadHash {

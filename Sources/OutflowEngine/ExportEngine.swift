@@ -138,14 +138,18 @@ public struct ExportEngine: Sendable {
         let start = clock.now
         let selection: SelectionIndex
         let total: Int
+        let noEarlierState: Bool
         do {
             (selection, total) = try countSelection()
-        } catch {
+            noEarlierState = try !store.hasExportState(pipeline: pipelineID)
+        } catch let error as SourceError {
             return Ending(error: error.description)
+        } catch {
+            return Ending(error: "\(error)")
         }
         var preparer = BatchPreparer(
             run: run, pipeline: pipelineID, selector: selector, transformer: transformer, matching: matching, selection: selection, store: store,
-            full: options.full, chunkSize: chunkSize)
+            full: options.full, chunkSize: chunkSize, noEarlierState: noEarlierState)
         let delivery = BatchDelivery(
             client: client, store: store, run: run, pipeline: pipelineID,
             planner: ExportPlanner(mode: pipeline.exportMode, updateOnDuplicates: pipeline.updateOnDuplicates, matchingProperty: pipeline.matching.out),

@@ -18,6 +18,13 @@ extension StateStore {
         }
     }
 
+    /// Whether `pipeline` has any export state: a first sync has none, and then need not ask for each batch.
+    public func hasExportState(pipeline: Int64) throws(StoreError) -> Bool {
+        try read("read the export state of pipeline \(pipeline)") { db in
+            try ExportStateRow.filter(Column("pipeline") == pipeline).isEmpty(db) == false
+        }
+    }
+
     /// Forgets the export state of `pipeline` (`outflow state reset`); returns how many entries went.
     @discardableResult
     public func resetExportState(pipeline: Int64) throws(StoreError) -> Int {

@@ -93,7 +93,10 @@ func withStore<T>(staleAfter: TimeInterval = 30, _ body: (StateStore, String) th
             let entries = (0..<1_200).map {
                 ExportStateEntry(matchingValue: "user\($0)@example.com", userIds: ["\($0)"], payloadHash: "h\($0)", confirmedAt: start)
             }
+            #expect(try !store.hasExportState(pipeline: 1))
             try store.commitBatch(run: run, pipeline: 1, counts: RunCounts(), errors: [], exported: entries)
+            #expect(try store.hasExportState(pipeline: 1))
+            #expect(try !store.hasExportState(pipeline: 2))
             // A later confirmation replaces the entry.
             let changed = ExportStateEntry(matchingValue: "user5@example.com", userIds: ["5", "5\"5\\é"], payloadHash: "new", confirmedAt: start)
             try store.commitBatch(run: run, pipeline: 1, counts: RunCounts(), errors: [], exported: [changed])
@@ -107,6 +110,7 @@ func withStore<T>(staleAfter: TimeInterval = 30, _ body: (StateStore, String) th
             #expect(try store.exportState(pipeline: 2, matchingValues: wanted).isEmpty)
             #expect(try store.resetExportState(pipeline: 1) == 1_200)
             #expect(try store.exportState(pipeline: 1, matchingValues: wanted).isEmpty)
+            #expect(try !store.hasExportState(pipeline: 1))
         }
     }
 
