@@ -66,7 +66,10 @@ struct RunCommand: AsyncParsableCommand {
     /// every request (scripts/soak raises it so each 429 pause is shared by many requests).
     @Option(
         name: .long,
-        help: "Work batches looked up and sent at once per pipeline (default \(ExportOptions().maxInFlight), at most \(Self.maxInFlightLimit)); rate limits still pace each request.")
+        help: """
+            Work batches looked up and sent at once per pipeline (default \(ExportOptions().maxInFlight), at most \(Self.maxInFlightLimit)); \
+            rate limits still pace each request.
+            """)
     var maxInFlight: Int?
 
     static let maxInFlightLimit = 1024
