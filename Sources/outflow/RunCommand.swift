@@ -61,12 +61,28 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run transformation functions in a worker subprocess with an empty environment, not in this process.")
     var isolateFunctions = false
 
+    /// More work batches at once mean more requests in flight for a connector that writes one
+    /// profile per request; the connector's rate limits and the pauses the API asks for still pace
+    /// every request (scripts/soak raises it so each 429 pause is shared by many requests).
+    @Option(
+        name: .long,
+        help: """
+            Work batches looked up and sent at once per pipeline (default \(ExportOptions().maxInFlight), at most \(Self.maxInFlightLimit)); \
+            rate limits still pace each request.
+            """)
+    var maxInFlight: Int?
+
+    static let maxInFlightLimit = 1024
+
     @OptionGroup var connectors: ConnectorsOption
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         _ = try window()
+        if let maxInFlight, !(1...Self.maxInFlightLimit).contains(maxInFlight) {
+            throw ValidationError("--max-in-flight must be between 1 and \(Self.maxInFlightLimit), not \(maxInFlight)")
+        }
     }
 
     /// The `--begin-time/--end-time` window, or nil without either flag.
@@ -90,6 +106,7 @@ struct RunCommand: AsyncParsableCommand {
         options.full = full
         if isolateFunctions { options.functionHost = .worker(FunctionWorker()) }
         options.window = try window()
+        if let maxInFlight { options.maxInFlight = maxInFlight }
         let runner = WorkspaceRun(file: file, stateOverride: state, options: options, json: json, factory: ConnectorClients(registry: registry), registry: registry)
         let status = await runner.run(selected)
         if status != 0 { throw ExitCode(status) }

@@ -17,6 +17,8 @@ import Testing
             arguments: ["--begin-time", "2024-02-01T00:00:00Z", "--end-time", "2024-01-01T00:00:00Z"],
             message: "--begin-time must be before --end-time"),
         UsageRow(arguments: ["--limit", "3"], message: "Unknown option '--limit'"),
+        UsageRow(arguments: ["--max-in-flight", "0"], message: "--max-in-flight must be between 1 and 1024, not 0"),
+        UsageRow(arguments: ["--max-in-flight", "5000"], message: "--max-in-flight must be between 1 and 1024, not 5000"),
     ])
     func usageErrorsExit64(_ row: UsageRow) throws {
         let result = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json")] + row.arguments)

@@ -58,6 +58,17 @@ import Testing
         #expect(lines[0].errors.contains { $0["profile"] as? Int == 14 && $0["message"] as? String == "the matching property «email» has no value" })
     }
 
+    /// `--max-in-flight` changes how many batches go at once, never what they do.
+    @Test func maxInFlightSendsTheSameProfiles() throws {
+        let result = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json"), "--json", "--max-in-flight", "64"], background: true)
+        #expect(result.status == 2, "\(result.stderr)")
+        let lines = try Self.lines(result)
+        #expect(lines.map(\.counts) == [
+            ["read": 1200, "filteredOut": 0, "created": 1150, "updated": 30, "unchanged": 0, "skipped": 0, "failed": 20],
+            ["read": 1200, "filteredOut": 1118, "created": 0, "updated": 81, "unchanged": 0, "skipped": 1, "failed": 0],
+        ])
+    }
+
     @Test func dryRunReportsThePlanAndMarksTheLine() throws {
         let result = try CLIProcess.run(["run", CLIProcess.fixture("workspaces/demo.json"), "--pipeline", "101", "--dry-run", "--json"], background: true)
         #expect(result.status == 2, "\(result.stderr)")

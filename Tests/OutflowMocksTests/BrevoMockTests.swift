@@ -155,4 +155,41 @@ struct BrevoMockTests {
             #expect(again.headers["x-sib-ratelimit-remaining"] == "9")
         }
     }
+
+    /// Contacts are found by email, ext_id and SMS through indexes (a scan per upsert made a 100k
+    /// soak quadratic): an email moved by PUT or by a batch, and a reset, must read as a scan would.
+    @Test func identifierIndexFollowsEmailChangesBatchesAndReset() async throws {
+        try await withMock(.brevo, options: appOptions("brevo") { $0.rateLimit = .off }) { mock in
+            func status(_ email: String) async throws -> Int {
+                try await send(mock, .get, "/v3/contacts/\(FormEscape.query(email))?identifierType=email_id").status
+            }
+            let created = try await send(mock, .post, "/v3/contacts", #"{"email":"first@example.org","ext_id":"x-1","attributes":{"SMS":"+3312345678"}}"#)
+            let id = try #require(created.json["id"]?.int)
+            #expect(try await send(mock, .put, "/v3/contacts/\(id)", #"{"attributes":{"EMAIL":"Second@example.org","SMS":null},"ext_id":"x-2"}"#).status == 204)
+            #expect(try await status("first@example.org") == 404)
+            #expect(try await send(mock, .get, "/v3/contacts/second%40example.org").json["id"] == .number(String(id)))
+            #expect(try await send(mock, .get, "/v3/contacts/x-1?identifierType=ext_id").status == 404)
+            #expect(try await send(mock, .get, "/v3/contacts/x-2?identifierType=ext_id").json["id"] == .number(String(id)))
+            #expect(try await send(mock, .get, "/v3/contacts/%2B3312345678?identifierType=phone_id").status == 404)
+            // The old email is free for a new contact; the new one is taken.
+            #expect(try await send(mock, .post, "/v3/contacts", #"{"email":"first@example.org"}"#).status == 201)
+            #expect(try await send(mock, .post, "/v3/contacts", #"{"email":"SECOND@example.org"}"#).status == 400)
+            // Of two contacts sharing an ext_id, the first created is found.
+            #expect(try await send(mock, .post, "/v3/contacts", #"{"email":"third@example.org","ext_id":"x-2"}"#).status == 201)
+            #expect(try await send(mock, .get, "/v3/contacts/x-2?identifierType=ext_id").json["id"] == .number(String(id)))
+
+            let batch = #"{"contacts":[{"id":\#(id),"attributes":{"EMAIL":"fourth@example.org"}}]}"#
+            #expect(try await send(mock, .post, "/v3/contacts/batch", batch).status == 204)
+            #expect(try await status("second@example.org") == 404)
+            #expect(try await send(mock, .get, "/v3/contacts/fourth%40example.org").json["id"] == .number(String(id)))
+            #expect(try await send(mock, .post, "/v3/contacts", #"{"email":"fourth@example.org","attributes":{"FIRSTNAME":"F"},"updateEnabled":true}"#).status == 204)
+
+            #expect(try await mock.request(.post, "/__mock/reset", headers: []).status == 204)
+            #expect(try await status("fourth@example.org") == 404)
+            #expect(try await status("first@example.org") == 404)
+            let loaded = try #require(try await mock.users().first?["email"]?.string)
+            #expect(try await status(loaded.uppercased()) == 200)
+            #expect(try await send(mock, .post, "/v3/contacts", #"{"email":"fourth@example.org"}"#).status == 201)
+        }
+    }
 }

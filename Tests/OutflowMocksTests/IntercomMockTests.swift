@@ -170,4 +170,57 @@ struct IntercomMockTests {
             #expect(try await send(mock, .post, "/contacts/search", searchBody(["late@example.org"])).json["total_count"] == 1)
         }
     }
+
+    /// Search and the users' uniqueness read indexes (a scan per write made a 100k soak
+    /// quadratic): a user and a lead share an email, an update moves it, the index lags with the
+    /// search, and a reset empties it, each exactly as a scan would see it.
+    @Test func searchIndexFollowsLeadsUpdatesLagAndReset() async throws {
+        let time = MockClock.Manual()
+        let options = try appOptions("intercom") {
+            $0.faults = try FaultSpec.parse("search-lag=300ms")
+            $0.clock = .manual(time)
+            $0.rateLimit = .off
+        }
+        try await withMock(.intercom, options: options) { mock in
+            func ids(_ emails: [String]) async throws -> [String] {
+                let answer = try await send(mock, .post, "/contacts/search", searchBody(emails))
+                #expect(answer.status == 200)
+                return answer.json["data"]?.array.compactMap { $0["id"]?.string } ?? []
+            }
+            let user = try #require(try await send(mock, .post, "/contacts", #"{"email":"Shared@Example.org"}"#).json["id"]?.string)
+            let lead = try #require(try await send(mock, .post, "/contacts", #"{"role":"lead","email":"shared@example.org"}"#).json["id"]?.string)
+            #expect(try await ids(["shared@example.org"]).isEmpty)  // not searchable yet
+            time.advance(by: .milliseconds(300))
+            #expect(try await ids(["SHARED@example.org"]) == [user, lead])
+
+            #expect(try await send(mock, .put, "/contacts/\(user)", #"{"email":"moved@example.org"}"#).status == 200)
+            // Until the lag has passed, search still sees the old email.
+            #expect(try await ids(["shared@example.org"]) == [user, lead])
+            #expect(try await ids(["moved@example.org"]).isEmpty)
+            time.advance(by: .milliseconds(300))
+            #expect(try await ids(["shared@example.org"]) == [lead])
+            #expect(try await ids(["moved@example.org", "shared@example.org"]) == [user, lead])
+            let byId = #"{"query":{"operator":"OR","value":[{"field":"id","operator":"=","value":"\#(lead)"},{"field":"email","operator":"=","value":"moved@example.org"}]}}"#
+            #expect(try await send(mock, .post, "/contacts/search", byId).json["data"]?.array.compactMap { $0["id"]?.string } == [user, lead])
+
+            // The users' uniqueness is checked at once: the old email is free, the new one taken.
+            let again = try await send(mock, .post, "/contacts", #"{"email":"shared@example.org"}"#)
+            #expect(again.status == 200)
+            let taken = try await send(mock, .post, "/contacts", #"{"email":"Moved@example.org"}"#)
+            #expect(taken.status == 409)
+            #expect(firstError(taken)?["message"]?.string?.hasSuffix("with id=\(user)") == true)
+            // A lead turned user meets the user holding its email; a user keeping its own email does not.
+            #expect(try await send(mock, .put, "/contacts/\(lead)", #"{"role":"user"}"#).status == 409)
+            #expect(try await send(mock, .put, "/contacts/\(user)", #"{"email":"moved@example.org","name":"M"}"#).status == 200)
+
+            #expect(try await mock.request(.post, "/__mock/reset", headers: []).status == 204)
+            #expect(try await ids(["moved@example.org", "shared@example.org"]).isEmpty)
+            #expect(try await send(mock, .post, "/contacts", #"{"email":"moved@example.org"}"#).status == 200)
+            let users = try await mock.users()
+            let loaded = try #require(users.first { $0["role"] == "user" }?["email"]?.string)
+            #expect(try await send(mock, .post, "/contacts", #"{"email":"\#(loaded)"}"#).status == 409)
+            let holders = users.filter { $0["email"]?.string?.lowercased() == loaded.lowercased() }.compactMap { $0["id"]?.string }
+            #expect(try await ids([loaded]) == holders)
+        }
+    }
 }

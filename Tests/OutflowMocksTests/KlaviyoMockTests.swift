@@ -224,6 +224,49 @@ struct KlaviyoMockTests {
             #expect(next.headers["RateLimit-Remaining"] == "624")
         }
     }
+
+    /// Filters and the uniqueness check read an identifier index (a scan per write made a 100k
+    /// soak quadratic): after an update moves an email or clears a phone, and after a reset, the
+    /// index must say what a scan would.
+    @Test func identifierIndexFollowsUpdatesAndReset() async throws {
+        try await withMock(.klaviyo, options: appOptions("klaviyo") { $0.rateLimit = .off }) { mock in
+            func ids(_ filter: String) async throws -> [String] {
+                let answer = try await send(mock, .get, "/api/profiles?filter=\(FormEscape.query(filter))&page[size]=100")
+                #expect(answer.status == 200)
+                return answer.json["data"]?.array.compactMap { $0["id"]?.string } ?? []
+            }
+            let loaded = try #require(try await mock.users().first?["attributes"]?["email"]?.string)
+            #expect(try await ids("equals(email,\"\(loaded.uppercased())\")") == [Self.firstId])
+
+            let first = try await send(mock, .post, "/api/profiles", profileBody("Moving@Example.org", #""phone_number":"+15550000001""#))
+            let id = try #require(first.json["data"]?["id"]?.string)
+            let patch = #"{"data":{"type":"profile","id":"\#(id)","attributes":{"email":"moved@example.org","phone_number":null}}}"#
+            #expect(try await send(mock, .patch, "/api/profiles/\(id)", patch).status == 200)
+            #expect(try await ids("equals(email,\"moving@example.org\")").isEmpty)
+            #expect(try await ids("equals(email,\"MOVED@example.org\")") == [id])
+            #expect(try await ids("equals(phone_number,\"+15550000001\")").isEmpty)
+            // The old email and phone are free again; the new email is taken.
+            let reuse = try await send(mock, .post, "/api/profiles", profileBody("moving@example.org", #""phone_number":"+15550000001""#))
+            #expect(reuse.status == 201)
+            let second = try #require(reuse.json["data"]?["id"]?.string)
+            let taken = try await send(mock, .post, "/api/profiles", profileBody("Moved@example.org"))
+            #expect(taken.status == 409)
+            #expect(firstError(taken)?["meta"]?["duplicate_profile_id"] == .string(id))
+            // A PATCH keeping its own email is no conflict with itself.
+            let same = #"{"data":{"type":"profile","id":"\#(id)","attributes":{"email":"moved@example.org","first_name":"M"}}}"#
+            #expect(try await send(mock, .patch, "/api/profiles/\(id)", same).status == 200)
+            // Several values come in creation order, whatever order they are asked in; AND still applies.
+            #expect(try await ids("any(email,[\"moving@example.org\",\"moved@example.org\"])") == [id, second])
+            #expect(try await ids("any(email,[\"moving@example.org\",\"moved@example.org\"]),equals(id,\"\(second)\")") == [second])
+            #expect(try await ids("any(id,[\"\(second)\",\"\(id)\",\"01NOPE\"])") == [id, second])
+
+            #expect(try await mock.request(.post, "/__mock/reset", headers: []).status == 204)
+            #expect(try await ids("equals(email,\"moved@example.org\")").isEmpty)
+            #expect(try await send(mock, .post, "/api/profiles", profileBody("moved@example.org")).status == 201)
+            #expect(try await send(mock, .post, "/api/profiles", profileBody(loaded)).status == 409)
+            #expect(try await ids("equals(email,\"\(loaded)\")") == [Self.firstId])
+        }
+    }
 }
 
 /// Percent-encoding for query values in tests.

@@ -217,4 +217,51 @@ struct StripeMockTests {
             #expect(try await search(mock, "email:'x@example.org'").status == 200)
         }
     }
+
+    /// The list by email and search read indexes (a scan per lookup made a 100k soak quadratic):
+    /// customers sharing an email, an update moving email and name, the search lag and a reset
+    /// must each read as a scan would.
+    @Test func searchAndListIndexesFollowUpdatesLagAndReset() async throws {
+        let time = MockClock.Manual()
+        let options = try appOptions("stripe") {
+            $0.faults = try FaultSpec.parse("search-lag=400ms")
+            $0.clock = .manual(time)
+            $0.rateLimit = .off
+        }
+        try await withMock(.stripe, options: options) { mock in
+            func found(_ query: String) async throws -> [String] {
+                let answer = try await search(mock, query)
+                #expect(answer.status == 200)
+                return answer.json["data"]?.array.compactMap { $0["id"]?.string } ?? []
+            }
+            func listed(_ email: String) async throws -> [String] {
+                try await send(mock, .get, "/v1/customers?email=\(FormEscape.query(email))").json["data"]?.array.compactMap { $0["id"]?.string } ?? []
+            }
+            let older = try #require(try await send(mock, .post, "/v1/customers", "email=twin%40example.org&name=Twin").json["id"]?.string)
+            let newer = try #require(try await send(mock, .post, "/v1/customers", "email=Twin%40example.org").json["id"]?.string)
+            time.advance(by: .milliseconds(400))
+            #expect(try await found("email:'TWIN@example.org'") == [newer, older])
+            #expect(try await listed("twin@example.org") == [older])  // the list compares exactly
+            #expect(try await listed("Twin@example.org") == [newer])
+
+            #expect(try await send(mock, .post, "/v1/customers/\(older)", "email=moved%40example.org&name=Moved").status == 200)
+            // The list sees the update at once; search only after the lag.
+            #expect(try await listed("twin@example.org").isEmpty)
+            #expect(try await listed("moved@example.org") == [older])
+            #expect(try await found("email:'twin@example.org'") == [newer, older])
+            #expect(try await found("name:'Moved'").isEmpty)
+            time.advance(by: .milliseconds(400))
+            #expect(try await found("email:'twin@example.org'") == [newer])
+            #expect(try await found("email:'twin@example.org' OR name:'Moved'") == [newer, older])
+            #expect(try await found("name:'Twin'").isEmpty)
+            #expect(try await found("email:'moved@example.org' AND name:'Moved'") == [older])
+            #expect(try await found("email:'moved@example.org' AND -name:'Moved'").isEmpty)
+
+            #expect(try await mock.request(.post, "/__mock/reset", headers: []).status == 204)
+            #expect(try await found("email:'twin@example.org' OR email:'moved@example.org'").isEmpty)
+            #expect(try await listed("moved@example.org").isEmpty)
+            let loaded = try #require(try await mock.users().first?["email"]?.string)
+            #expect(try await found("email:'\(loaded)'").count == (try await mock.users()).filter { $0["email"]?.string?.lowercased() == loaded.lowercased() }.count)
+        }
+    }
 }

@@ -5,12 +5,19 @@ import OutflowCore
 ///
 /// Emails are unique without regard to case, as in Brevo. Attributes must exist in the account:
 /// the defaults (`FIRSTNAME`, `LASTNAME`, `SMS`) plus any attribute met in loaded users.
+///
+/// A contact is found by email, ext_id or SMS through indexes rather than a scan of every contact
+/// (a scan per upsert made a 100k-profile soak quadratic); `save` keeps them in step.
 actor BrevoStore {
     static let defaultAttributes = ["FIRSTNAME", "LASTNAME", "SMS"]
     static let batchLimit = 100
 
     private var contacts: [Int: BrevoContact] = [:]
     private var order: [Int] = []
+    /// id -> its place in `order`: of several contacts sharing an ext_id or SMS, the first created is found.
+    private var positions: [Int: Int] = [:]
+    /// `email:`, `ext_id:` and `phone:` keys -> the contacts holding the value (one per email).
+    private var idsByKey: [String: Set<Int>] = [:]
     private var nextId = 1001
     private var extraAttributes: [String] = []
     private var initialUsers: [JSONValue] = []
@@ -42,7 +49,7 @@ actor BrevoStore {
             parsed.append(contact)
         }
         for contact in parsed {
-            insert(contact)
+            save(contact)
             for name in contact.attributes.keys where !Self.defaultAttributes.contains(name) && !extraAttributes.contains(name) {
                 extraAttributes.append(name)
             }
@@ -52,6 +59,8 @@ actor BrevoStore {
     func reset() {
         contacts = [:]
         order = []
+        positions = [:]
+        idsByKey = [:]
         nextId = 1001
         extraAttributes = []
         try? load(initialUsers)
@@ -59,10 +68,30 @@ actor BrevoStore {
 
     func allUsers() -> [JSONValue] { order.compactMap { contacts[$0]?.json } }
 
-    private func insert(_ contact: BrevoContact) {
-        if contacts[contact.id] == nil { order.append(contact.id) }
+    /// Stores a new or changed contact, and moves its email, ext_id and SMS in `idsByKey`.
+    private func save(_ contact: BrevoContact) {
+        if let old = contacts[contact.id] {
+            for key in Self.keys(old) {
+                idsByKey[key]?.remove(old.id)
+                if idsByKey[key]?.isEmpty == true { idsByKey[key] = nil }
+            }
+        } else {
+            positions[contact.id] = order.count
+            order.append(contact.id)
+        }
         contacts[contact.id] = contact
+        for key in Self.keys(contact) { idsByKey[key, default: []].insert(contact.id) }
         nextId = max(nextId, contact.id + 1)
+    }
+
+    private static func keys(_ contact: BrevoContact) -> [String] {
+        [contact.email.map { "email:" + $0 }, contact.extId.map { "ext_id:" + $0 }, contact.attributes["SMS"]?.stringValue.map { "phone:" + $0 }]
+            .compactMap { $0 }
+    }
+
+    /// The first created contact holding `key`.
+    private func first(_ key: String) -> BrevoContact? {
+        (idsByKey[key] ?? []).min { positions[$0, default: .max] < positions[$1, default: .max] }.flatMap { contacts[$0] }
     }
 
     // MARK: The API
@@ -80,10 +109,10 @@ actor BrevoStore {
         let kind = type ?? (identifier.allSatisfy(\.isNumber) ? "contact_id" : "email_id")
         let found: BrevoContact?
         switch kind {
-        case "email_id": found = order.lazy.compactMap { self.contacts[$0] }.first { $0.email == identifier.lowercased() }
+        case "email_id": found = first("email:" + identifier.lowercased())
         case "contact_id": found = Int(identifier).flatMap { contacts[$0] }
-        case "ext_id": found = order.lazy.compactMap { self.contacts[$0] }.first { $0.extId == identifier }
-        case "phone_id": found = order.lazy.compactMap { self.contacts[$0] }.first { $0.attributes["SMS"]?.stringValue == identifier }
+        case "ext_id": found = first("ext_id:" + identifier)
+        case "phone_id": found = first("phone:" + identifier)
         default: throw .invalid("identifierType \(kind) is not one of email_id, contact_id, ext_id, phone_id")
         }
         guard let found else { throw .contactNotFound }
@@ -98,7 +127,7 @@ actor BrevoStore {
             guard body["updateEnabled"] == true else { throw .duplicate }
             var contact = existing
             try apply(body, to: &contact, skipping: ["email", "updateEnabled"])
-            contacts[contact.id] = contact
+            save(contact)
             return nil
         }
         let now = Date()
@@ -107,7 +136,7 @@ actor BrevoStore {
         guard contact.email != nil || contact.extId != nil || contact.attributes["SMS"] != nil else {
             throw .missing("email, ext_id or the SMS attribute is required to create a contact")
         }
-        insert(contact)
+        save(contact)
         return contact.id
     }
 
@@ -115,7 +144,7 @@ actor BrevoStore {
     func update(_ identifier: String, type: String?, _ body: JSONObject) throws(BrevoError) {
         var contact = try find(identifier, type: type)
         try apply(body, to: &contact, skipping: [])
-        contacts[contact.id] = contact
+        save(contact)
     }
 
     /// `POST /v3/contacts/batch`: every contact is found first; when some are not, nothing is
@@ -150,7 +179,8 @@ actor BrevoStore {
             try apply(body, to: &copy, skipping: [])
             updated[copy.id] = copy
         }
-        contacts = updated
+        // Found against the store as it was before the batch; saved once all applied.
+        for (contact, _) in targets { if let changed = updated[contact.id] { save(changed) } }
     }
 
     private static func email(_ value: JSONValue) throws(BrevoError) -> String {

@@ -57,17 +57,58 @@ struct IntercomSearch: Sendable {
 
     func matches(_ contact: IntercomContact) -> Bool { Self.evaluate(query, contact) }
 
+    /// The fields the store's search index keys contacts by (what connectors look contacts up by).
+    static let indexedFields = ["id", "email", "external_id"]
+
+    /// The index keys of `contact`: `field:text` for each indexed field it has, as `=` and `IN` compare.
+    static func indexKeys(_ contact: IntercomContact) -> [String] {
+        indexedFields.compactMap { field in text(of: field, in: contact).map { field + ":" + $0 } }
+    }
+
+    /// Keys one of which every contact the query matches has (see ``indexKeys(_:)``), or nil when
+    /// the query must be checked against every contact: `=` or `IN` on an indexed field, an AND
+    /// holding one, an OR made only of them.
+    var candidateKeys: [String]? { Self.candidateKeys(query) }
+
+    private static func candidateKeys(_ query: Query) -> [String]? {
+        switch query {
+        case .all(let items): return items.lazy.compactMap(candidateKeys).first
+        case .any(let items):
+            var keys: [String] = []
+            for item in items {
+                guard let more = candidateKeys(item) else { return nil }
+                keys += more
+            }
+            return keys
+        case .filter(let field, let operation, let operand):
+            guard indexedFields.contains(field) else { return nil }
+            let wanted = (operand.arrayValue ?? [operand]).compactMap(scalarText).map { fold($0, field) }
+            switch operation {
+            case "IN": return wanted.map { field + ":" + $0 }
+            // `=` with no scalar value matches the contacts without the field: not indexed.
+            case "=": return wanted.first.map { [field + ":" + $0] }
+            default: return nil
+            }
+        }
+    }
+
+    /// A field's value as the operators compare it: scalar text, emails lower-cased.
+    private static func text(of field: String, in contact: IntercomContact) -> String? {
+        let stored: JSONValue? = field.hasPrefix("custom_attributes.")
+            ? contact.object["custom_attributes"]?[String(field.dropFirst("custom_attributes.".count))]
+            : contact.object[field]
+        return stored.flatMap(scalarText).map { fold($0, field) }
+    }
+
+    private static func fold(_ text: String, _ field: String) -> String { field == "email" ? text.lowercased() : text }
+
     private static func evaluate(_ query: Query, _ contact: IntercomContact) -> Bool {
         switch query {
         case .all(let items): return items.allSatisfy { evaluate($0, contact) }
         case .any(let items): return items.contains { evaluate($0, contact) }
         case .filter(let field, let operation, let operand):
-            let stored: JSONValue? = field.hasPrefix("custom_attributes.")
-                ? contact.object["custom_attributes"]?[String(field.dropFirst("custom_attributes.".count))]
-                : contact.object[field]
-            let fold = { (text: String) in field == "email" ? text.lowercased() : text }
-            let text = stored.flatMap(scalarText).map(fold)
-            let wanted = (operand.arrayValue ?? [operand]).compactMap(scalarText).map(fold)
+            let text = text(of: field, in: contact)
+            let wanted = (operand.arrayValue ?? [operand]).compactMap(scalarText).map { fold($0, field) }
             switch operation {
             case "=": return text == wanted.first
             case "!=": return text != wanted.first

@@ -7,9 +7,17 @@ import OutflowCore
 /// Users (role `user`) are unique by email and by external_id, as in Intercom; leads (role
 /// `lead`) are not, so one email may belong to a user and several leads, and a lookup by email
 /// can return them all.
+///
+/// Searches by id, email or external_id and the uniqueness checks read indexes rather than every
+/// contact (a scan per write made a 100k-profile soak quadratic); `save` keeps them in step.
 actor IntercomStore {
     private var contacts: [String: IntercomContact] = [:]
     private var order: [String] = []
+    /// id -> its place in `order`: search results come in creation order.
+    private var positions: [String: Int] = [:]
+    /// Lower-case email, and external_id -> the user (role `user`) holding it; leads are not here.
+    private var userByEmail: [String: String] = [:]
+    private var userByExternalId: [String: String] = [:]
     private var nextNumber = 1
     private var index: LaggedIndex<IntercomContact>
     /// When a lagged write becomes searchable (`MockOptions.clock`).
@@ -18,7 +26,7 @@ actor IntercomStore {
 
     init(searchLag: Duration, clock: MockClock) {
         self.clock = clock
-        index = LaggedIndex(lag: searchLag)
+        index = LaggedIndex(lag: searchLag, keys: IntercomSearch.indexKeys)
     }
 
     // MARK: Users as `/__mock/` sees them
@@ -33,6 +41,8 @@ actor IntercomStore {
     func load(_ users: [JSONValue]) throws(MockLoadError) {
         var parsed: [IntercomContact] = []
         var ids = Set(contacts.keys)
+        // The users being loaded, by email and external_id, beside those already stored.
+        var parsedUsers: [String: String] = [:]
         for (position, user) in users.enumerated() {
             guard let object = user.objectValue, let id = object["id"]?.stringValue, !id.isEmpty else {
                 throw MockLoadError(#"users[\#(position)]: "id" must be a non-empty string such as "65a100000000000000000001""#)
@@ -42,14 +52,18 @@ actor IntercomStore {
             for (key, value) in object.members { contact.object[key] = value }
             contact.object["type"] = "contact"
             guard ["user", "lead"].contains(contact.role) else { throw MockLoadError("users[\(position)]: role must be user or lead") }
-            if contact.isUser, let holder = userHolding(contact, among: parsed + Array(contacts.values)) {
-                throw MockLoadError("users[\(position)]: email or external_id is already held by user \(holder) (users are unique by both)")
+            if contact.isUser {
+                let keys = [contact.email.map { "email:" + $0 }, contact.externalId.map { "external_id:" + $0 }].compactMap { $0 }
+                if let holder = userHolding(contact) ?? keys.lazy.compactMap({ parsedUsers[$0] }).first {
+                    throw MockLoadError("users[\(position)]: email or external_id is already held by user \(holder) (users are unique by both)")
+                }
+                for key in keys { parsedUsers[key] = contact.id }
             }
             parsed.append(contact)
         }
         let now = clock.now()
         for contact in parsed {
-            insert(contact)
+            save(contact)
             index.record(id: contact.id, contact, at: now, immediately: true)
         }
     }
@@ -57,6 +71,9 @@ actor IntercomStore {
     func reset() {
         contacts = [:]
         order = []
+        positions = [:]
+        userByEmail = [:]
+        userByExternalId = [:]
         nextNumber = 1
         index.removeAll()
         try? load(initialUsers)
@@ -64,18 +81,29 @@ actor IntercomStore {
 
     func allUsers() -> [JSONValue] { order.compactMap { contacts[$0]?.json } }
 
-    private func insert(_ contact: IntercomContact) {
-        if contacts[contact.id] == nil { order.append(contact.id) }
+    /// Stores a new or changed contact, and moves its email and external_id in the user indexes.
+    private func save(_ contact: IntercomContact) {
+        if let old = contacts[contact.id] {
+            if old.isUser {
+                if let email = old.email, userByEmail[email] == old.id { userByEmail[email] = nil }
+                if let external = old.externalId, userByExternalId[external] == old.id { userByExternalId[external] = nil }
+            }
+        } else {
+            positions[contact.id] = order.count
+            order.append(contact.id)
+        }
         contacts[contact.id] = contact
+        if contact.isUser {
+            if let email = contact.email { userByEmail[email] = contact.id }
+            if let external = contact.externalId { userByExternalId[external] = contact.id }
+        }
     }
 
-    /// The id of another user with `contact`'s email or external_id, when `contact` is a user.
-    private func userHolding(_ contact: IntercomContact, among candidates: [IntercomContact]) -> String? {
+    /// The id of another stored user with `contact`'s email or external_id, when `contact` is a user.
+    private func userHolding(_ contact: IntercomContact) -> String? {
         guard contact.isUser else { return nil }
-        return candidates.first { other in
-            other.id != contact.id && other.isUser
-                && ((contact.email != nil && other.email == contact.email) || (contact.externalId != nil && other.externalId == contact.externalId))
-        }?.id
+        let holders = [contact.email.flatMap { userByEmail[$0] }, contact.externalId.flatMap { userByExternalId[$0] }]
+        return holders.lazy.compactMap { $0 }.first { $0 != contact.id }
     }
 
     // MARK: The API
@@ -88,7 +116,11 @@ actor IntercomStore {
     /// What search sees now, in creation order.
     func search(_ search: IntercomSearch) -> [IntercomContact] {
         let now = clock.now()
-        return order.compactMap { index.visible(id: $0, at: now) }.filter(search.matches)
+        guard let keys = search.candidateKeys else { return order.compactMap { index.visible(id: $0, at: now) }.filter(search.matches) }
+        var candidates = Set<String>()
+        for key in keys { candidates.formUnion(index.ids(forKey: key)) }
+        return candidates.sorted { positions[$0, default: .max] < positions[$1, default: .max] }
+            .compactMap { index.visible(id: $0, at: now) }.filter(search.matches)
     }
 
     func create(_ body: JSONObject) throws(IntercomError) -> IntercomContact {
@@ -101,9 +133,9 @@ actor IntercomStore {
             throw .missing("role or email or external_id is required to create a contact")
         }
         if contact.isUser, contact.object["signed_up_at"] == .null { contact.object["signed_up_at"] = .number(String(now)) }
-        if let holder = userHolding(contact, among: Array(contacts.values)) { throw .conflict(existingId: holder) }
+        if let holder = userHolding(contact) { throw .conflict(existingId: holder) }
         nextNumber = number + 1
-        insert(contact)
+        save(contact)
         index.record(id: contact.id, contact, at: clock.now())
         return contact
     }
@@ -113,9 +145,9 @@ actor IntercomStore {
     func update(_ id: String, _ body: JSONObject) throws(IntercomError) -> IntercomContact {
         var contact = try contact(id)
         try Self.apply(body, to: &contact)
-        if let holder = userHolding(contact, among: Array(contacts.values)) { throw .conflict(existingId: holder) }
+        if let holder = userHolding(contact) { throw .conflict(existingId: holder) }
         contact.object["updated_at"] = .number(String(Int(Date().timeIntervalSince1970)))
-        contacts[id] = contact
+        save(contact)
         index.record(id: id, contact, at: clock.now())
         return contact
     }

@@ -5,9 +5,17 @@ import OutflowCore
 ///
 /// Email (without regard to case), phone number and external id are each unique across profiles,
 /// as in Klaviyo: a create or update that would share one is the 409 `duplicate_profile`.
+///
+/// Filters and the uniqueness check read an index of those identifiers rather than every profile
+/// (a scan per write made a 100k-profile soak quadratic); `insert` keeps it in step.
 actor KlaviyoStore {
     private var profiles: [String: KlaviyoProfile] = [:]
     private var order: [String] = []
+    /// id -> its place in `order`: filtered lists come in creation order.
+    private var positions: [String: Int] = [:]
+    /// `name:value` of each identifier (``KlaviyoProfile/identifier(_:)``, emails lower-cased) ->
+    /// the one profile holding it.
+    private var owners: [String: String] = [:]
     private var nextNumber = 1
     private var initialUsers: [JSONValue] = []
 
@@ -23,14 +31,17 @@ actor KlaviyoStore {
     func load(_ users: [JSONValue]) throws(MockLoadError) {
         var parsed: [KlaviyoProfile] = []
         var ids = Set(profiles.keys)
+        var parsedOwners: [String: String] = [:]
         for (index, user) in users.enumerated() {
             let profile = try Self.parseUser(user["data"] ?? user, index: index)
             guard ids.insert(profile.id).inserted else { throw MockLoadError("users[\(index)]: id \(profile.id) is used twice") }
             for name in KlaviyoProfile.identifiers {
                 guard let value = profile.identifier(name) else { continue }
-                if owner(of: name, value, among: parsed + profiles.values) != nil {
+                let key = Self.key(name, value)
+                if owners[key] != nil || parsedOwners[key] != nil {
                     throw MockLoadError("users[\(index)]: \(name) «\(value)» is used by another profile (Klaviyo keeps it unique)")
                 }
+                parsedOwners[key] = profile.id
             }
             parsed.append(profile)
         }
@@ -40,6 +51,8 @@ actor KlaviyoStore {
     func reset() {
         profiles = [:]
         order = []
+        positions = [:]
+        owners = [:]
         nextNumber = 1
         try? load(initialUsers)
     }
@@ -63,14 +76,24 @@ actor KlaviyoStore {
         return KlaviyoProfile(id: id, attributes: attributes, created: created, updated: updated)
     }
 
+    /// Stores a new or changed profile, and moves its identifiers in `owners`.
     private func insert(_ profile: KlaviyoProfile) {
-        if profiles[profile.id] == nil { order.append(profile.id) }
+        if let old = profiles[profile.id] {
+            for name in KlaviyoProfile.identifiers {
+                guard let value = old.identifier(name), owners[Self.key(name, value)] == old.id else { continue }
+                owners[Self.key(name, value)] = nil
+            }
+        } else {
+            positions[profile.id] = order.count
+            order.append(profile.id)
+        }
         profiles[profile.id] = profile
+        for name in KlaviyoProfile.identifiers {
+            if let value = profile.identifier(name) { owners[Self.key(name, value)] = profile.id }
+        }
     }
 
-    private func owner(of name: String, _ value: String, among candidates: some Sequence<KlaviyoProfile>) -> String? {
-        candidates.first { $0.identifier(name) == value }?.id
-    }
+    private static func key(_ name: String, _ value: String) -> String { name + ":" + value }
 
     // MARK: The API
 
@@ -81,7 +104,13 @@ actor KlaviyoStore {
 
     /// Profiles matching `filter` (all without one), in creation order.
     func list(_ filter: KlaviyoFilter?) -> [KlaviyoProfile] {
-        order.compactMap { profiles[$0] }.filter { filter?.matches($0) ?? true }
+        guard let filter else { return order.compactMap { profiles[$0] } }
+        // Every condition is on an indexed field: the first one's values name the only candidates.
+        guard let condition = filter.conditions.first else { return order.compactMap { profiles[$0] } }
+        let ids = condition.values.compactMap { value in
+            condition.field == "id" ? value : owners[Self.key(condition.field, condition.field == "email" ? value.lowercased() : value)]
+        }
+        return Set(ids).sorted { positions[$0, default: .max] < positions[$1, default: .max] }.compactMap { profiles[$0] }.filter(filter.matches)
     }
 
     /// `POST /api/profiles`: a new profile, or the 409 naming the profile that holds an identifier.
@@ -113,14 +142,14 @@ actor KlaviyoStore {
         Self.apply(checked, to: &profile)
         try checkUnique(profile)
         profile.updated = Date()
-        profiles[id] = profile
+        insert(profile)
         return profile
     }
 
     private func checkUnique(_ profile: KlaviyoProfile) throws(KlaviyoError) {
         for name in KlaviyoProfile.identifiers {
             guard let value = profile.identifier(name) else { continue }
-            if let existing = owner(of: name, value, among: profiles.values.filter { $0.id != profile.id }) {
+            if let existing = owners[Self.key(name, value)], existing != profile.id {
                 throw .duplicate(existingId: existing)
             }
         }

@@ -39,6 +39,32 @@ struct StripeSearchQuery: Sendable {
         return any ? results.contains(true) : results.allSatisfy { $0 }
     }
 
+    /// The fields the store's search index keys customers by (what the connector looks them up by).
+    static let indexedFields = ["email", "name", "phone"]
+
+    /// The index keys of `customer`: `field:value` for each indexed field it has, emails lower-cased
+    /// as `:` compares them.
+    static func indexKeys(_ customer: StripeCustomer) -> [String] {
+        indexedFields.compactMap { field in
+            customer.object[field]?.stringValue.map { field + ":" + (field == "email" ? $0.lowercased() : $0) }
+        }
+    }
+
+    /// Keys one of which every customer the query matches has (see ``indexKeys(_:)``), or nil when
+    /// every customer must be checked: an exact, not negated clause on an indexed field, under AND;
+    /// under OR only when every clause is one.
+    var candidateKeys: [String]? {
+        let keys = clauses.map { clause -> String? in
+            guard clause.metadataKey == nil, !clause.substring, !clause.negated, Self.indexedFields.contains(clause.field) else { return nil }
+            return clause.field + ":" + (clause.field == "email" ? clause.value.lowercased() : clause.value)
+        }
+        if any || clauses.count == 1 {
+            let all = keys.compactMap { $0 }
+            return all.count == keys.count ? all : nil
+        }
+        return keys.lazy.compactMap { $0 }.first.map { [$0] }
+    }
+
     static func parse(_ text: String) throws(StripeError) -> StripeSearchQuery {
         var scanner = Scanner(characters: Array(text))
         var clauses: [Clause] = []

@@ -7,9 +7,16 @@ import OutflowCore
 /// Stripe does not keep emails unique: several customers may share one, and a lookup by email can
 /// return them all. An idempotency key is remembered with the parameters it was first used with
 /// and the answer it got, so a retry after a lost answer replays it instead of creating again.
+///
+/// The list by email and searches by email, name or phone read indexes rather than every customer
+/// (a scan per lookup made a 100k-profile soak quadratic); `save` keeps them in step.
 actor StripeStore {
     private var customers: [String: StripeCustomer] = [:]
     private var order: [String] = []
+    /// id -> its place in `order`: lists and searches come newest first.
+    private var positions: [String: Int] = [:]
+    /// Email exactly as stored -> the customers with it (`GET /v1/customers?email=` compares exactly).
+    private var idsByEmail: [String: Set<String>] = [:]
     private var nextNumber = 9_500_000
     private var index: LaggedIndex<StripeCustomer>
     /// When a lagged write becomes searchable (`MockOptions.clock`).
@@ -19,7 +26,7 @@ actor StripeStore {
 
     init(searchLag: Duration, clock: MockClock) {
         self.clock = clock
-        index = LaggedIndex(lag: searchLag)
+        index = LaggedIndex(lag: searchLag, keys: StripeSearchQuery.indexKeys)
     }
 
     // MARK: Users as `/__mock/` sees them
@@ -46,7 +53,7 @@ actor StripeStore {
         }
         let now = clock.now()
         for customer in parsed {
-            insert(customer)
+            save(customer)
             index.record(id: customer.id, customer, at: now, immediately: true)
         }
     }
@@ -54,6 +61,8 @@ actor StripeStore {
     func reset() {
         customers = [:]
         order = []
+        positions = [:]
+        idsByEmail = [:]
         nextNumber = 9_500_000
         index.removeAll()
         idempotency = [:]
@@ -62,9 +71,24 @@ actor StripeStore {
 
     func allUsers() -> [JSONValue] { order.compactMap { customers[$0]?.json } }
 
-    private func insert(_ customer: StripeCustomer) {
-        if customers[customer.id] == nil { order.append(customer.id) }
+    /// Stores a new or changed customer, and moves its email in `idsByEmail`.
+    private func save(_ customer: StripeCustomer) {
+        if let old = customers[customer.id] {
+            if let email = old.email {
+                idsByEmail[email]?.remove(old.id)
+                if idsByEmail[email]?.isEmpty == true { idsByEmail[email] = nil }
+            }
+        } else {
+            positions[customer.id] = order.count
+            order.append(customer.id)
+        }
         customers[customer.id] = customer
+        if let email = customer.email { idsByEmail[email, default: []].insert(customer.id) }
+    }
+
+    /// `ids` newest first.
+    private func newestFirst(_ ids: Set<String>) -> [String] {
+        ids.sorted { positions[$0, default: -1] > positions[$1, default: -1] }
     }
 
     // MARK: The API
@@ -83,13 +107,17 @@ actor StripeStore {
 
     /// `GET /v1/customers?email=`: the store itself, so no lag; newest first, as Stripe lists.
     func list(email: String?) -> [StripeCustomer] {
-        order.reversed().compactMap { customers[$0] }.filter { email == nil || $0.email == email }
+        guard let email else { return order.reversed().compactMap { customers[$0] } }
+        return newestFirst(idsByEmail[email] ?? []).compactMap { customers[$0] }
     }
 
     /// `GET /v1/customers/search`: what the index sees now, newest first.
     func search(_ query: StripeSearchQuery) -> [StripeCustomer] {
         let now = clock.now()
-        return order.reversed().compactMap { index.visible(id: $0, at: now) }.filter(query.matches)
+        guard let keys = query.candidateKeys else { return order.reversed().compactMap { index.visible(id: $0, at: now) }.filter(query.matches) }
+        var candidates = Set<String>()
+        for key in keys { candidates.formUnion(index.ids(forKey: key)) }
+        return newestFirst(candidates).compactMap { index.visible(id: $0, at: now) }.filter(query.matches)
     }
 
     func create(_ params: JSONObject, key: String?, fingerprint: String) throws(StripeError) -> Outcome {
@@ -100,7 +128,7 @@ actor StripeStore {
             var customer = StripeCustomer.new(
                 id: StripeCustomer.makeId(number), created: Int(Date().timeIntervalSince1970), invoicePrefix: String(format: "%08X", number))
             try StripeCustomerParams.apply(params, to: &customer)
-            insert(customer)
+            save(customer)
             index.record(id: customer.id, customer, at: clock.now())
             return customer.json
         }
@@ -110,7 +138,7 @@ actor StripeStore {
         try idempotent(key: key, fingerprint: fingerprint) { () throws(StripeError) in
             var customer = try customer(id)
             try StripeCustomerParams.apply(params, to: &customer)
-            customers[id] = customer
+            save(customer)
             index.record(id: id, customer, at: clock.now())
             return customer.json
         }
