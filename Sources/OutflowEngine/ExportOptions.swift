@@ -16,8 +16,10 @@ public struct ExportOptions: Sendable {
     /// Keep only profiles whose `updatedAt` falls in this window (`--begin-time/--end-time`).
     public var window: TimeWindow?
     /// Work batches being looked up and sent at once; with the batch size this bounds memory, and
-    /// the connector's rate limiter paces the requests.
-    public var maxInFlight = 4
+    /// the connector's rate limiter paces the requests. 8 rather than 4: with 4, a 100k first sync
+    /// to the HubSpot mock with no rate limit left a quarter of its CPU idle waiting for answers
+    /// (27,800 profiles/s; 8: 34,000-35,000/s; 16: 36,000/s, so 8 keeps most of the gain at half the memory).
+    public var maxInFlight = 8
     /// Whole work batches failing one after another that make the failure systemic (DESIGN 9).
     public var maxConsecutiveBatchFailures = 5
     /// Where transformation functions run.
