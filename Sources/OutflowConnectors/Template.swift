@@ -81,6 +81,7 @@ public indirect enum Template: Sendable {
         case .literal(let json):
             return json
         case .expression(let expression):
+            if let direct = Self.direct(expression, scope) { return direct.value }
             return try Self.run(expression, scope)?.json
         case .text(let parts):
             var out = ""
@@ -88,6 +89,15 @@ public indirect enum Template: Sendable {
                 switch part {
                 case .text(let text): out += text
                 case .expression(let expression):
+                    if let direct = Self.direct(expression, scope) {
+                        // What the evaluator gives for a path into json: `.json(member)`, or nil.
+                        switch direct.value {
+                        case nil: return nil
+                        case .string(let text)?: out += text
+                        case let json?: out += JSONWriter.string(json)
+                        }
+                        continue
+                    }
                     switch try Self.run(expression, scope) {
                     case nil: return nil
                     case .null?: break
@@ -120,6 +130,25 @@ public indirect enum Template: Sendable {
         case .bool(let flag)?: return flag ? "true" : "false"
         case let json?: return JSONWriter.string(json)
         }
+    }
+
+    /// The value of a plain path (`user.email`) read straight from the scope, as the evaluator reads
+    /// it (a missing member is missing); nil when the expression is not a plain path or the path
+    /// crosses something other than an object (then the evaluator decides: null, or an error).
+    private static func direct(_ expression: TemplateExpression, _ scope: TemplateScope) -> DirectRead? {
+        guard let path = expression.directPath else { return nil }
+        guard var current = scope.value(named: path.name) else { return DirectRead(value: nil) }
+        for key in path.members {
+            guard case .object(let object) = current else { return nil }
+            guard let member = object[key] else { return DirectRead(value: nil) }
+            current = member
+        }
+        return DirectRead(value: current)
+    }
+
+    /// A plain path's value; nil inside means the value is missing.
+    private struct DirectRead {
+        var value: JSONValue?
     }
 
     private static func run(_ expression: TemplateExpression, _ scope: TemplateScope) throws(TemplateError) -> Value? {

@@ -40,7 +40,10 @@ public struct TemplateScope: Sendable {
     }
 
     func values(for names: [String]) -> [JSONValue?] {
-        names.map { name in
+        names.map(value(named:))
+    }
+
+    func value(named name: String) -> JSONValue? {
             switch name {
             case "settings": settings
             case "user": user
@@ -55,6 +58,5 @@ public struct TemplateScope: Sendable {
             case "origin": origin
             default: nil
             }
-        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import OutflowConnectors
-import OutflowCore
+@testable import OutflowConnectors
+@testable import OutflowCore
 import Testing
 
 /// Connector templates: the mapping language inside JSON strings, with md5, sha256 and base64.
@@ -92,5 +92,47 @@ extension JSONValue {
         let json: JSONValue = ["key": .string(text)]
         let template = try Template.compile(json, path: "t")
         #expect(template.mayRead("id") == reads)
+    }
+}
+
+/// Plain paths (`user.email`) are read without the evaluator; what they give must be what the
+/// evaluator gives, including missing values, JSON null, numbers kept as written, and paths that
+/// cross a non-object (left to the evaluator).
+@Suite struct TemplateDirectPathTests {
+    static let scope: TemplateScope = {
+        var scope = TemplateScope(settings: ["listId": "L1"])
+        scope.user = ["email": "Ada@Example.org", "age": 36, "score": .number("1.50"), "gone": .null, "merge_fields": ["FNAME": "Ada"]]
+        scope.index = .number("2")
+        return scope
+    }()
+
+    @Test(arguments: [
+        "user", "user.email", "user.age", "user.score", "user.gone", "user.missing", "user.merge_fields", "user.merge_fields.FNAME",
+        "user.merge_fields.missing", "user.email.x?", "user.gone.x?", "index", "settings.listId", "value", "id", "record.x",
+    ])
+    func aLonePathIsWhatTheEvaluatorReads(_ source: String) throws {
+        let expression = try TemplateExpression(source, names: TemplateScope.names)
+        let evaluated = try expression.evaluate(Self.scope.values(for: expression.names))?.json
+        let template = try Template.compile(.string("{{ \(source) }}"), path: "t")
+        #expect(try template.evaluate(Self.scope) == evaluated)
+    }
+
+    @Test(arguments: [
+        ("item-{{ index }}", JSONValue?.some(.string("item-2"))), ("{{ user.email }}/{{ user.score }}", .string("Ada@Example.org/1.50")),
+        ("x{{ user.gone }}", .string("xnull")), ("x{{ user.missing }}", nil), ("{{ settings.listId }}-{{ value }}", nil),
+        ("{{ user.merge_fields }}", .object(["FNAME": "Ada"])),
+    ])
+    func pathsInsideTextReadAsBefore(_ source: String, _ expected: JSONValue?) throws {
+        #expect(try Template.compile(.string(source), path: "t").evaluate(Self.scope) == expected)
+    }
+
+    @Test func aPathThroughANonObjectIsStillTheEvaluatorsError() throws {
+        #expect(throws: TemplateError.self) { try Template.compile(.string("{{ user.email.x }}"), path: "t").evaluate(Self.scope) }
+    }
+
+    @Test(arguments: [("user.email", true), ("user", true), ("index", true), ("lower(user.email)", false), ("true", false), ("null", false),
+                      ("user.1x", false), ("user.a b", false), ("user?.x", false), ("unknown.x", false)])
+    func onlyPlainPathsOfScopeNamesAreDirect(_ source: String, _ direct: Bool) {
+        #expect((TemplateExpression.directPath(source, names: TemplateScope.names) != nil) == direct)
     }
 }

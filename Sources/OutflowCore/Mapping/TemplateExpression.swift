@@ -17,12 +17,16 @@ public struct TemplateExpression: Sendable {
     public let source: String
     /// The names in scope, in the order `evaluate` takes their values.
     public let names: [String]
+    /// The expression when it is only a name or a path of plain members (`user`, `user.email`):
+    /// connector templates are mostly these, and ``Template`` reads them without the evaluator.
+    public let directPath: (name: String, members: [String])?
     private let node: Node
 
     /// Parses and type-checks `source`; the error message names the column or the unknown name.
     public init(_ source: String, names: [String]) throws(TemplateExpressionError) {
         self.source = source
         self.names = names
+        directPath = Self.directPath(source, names: names)
         let scope = ObjectType(properties: names.map { Property(name: $0, type: .json, readOptional: true, nullable: true) })
         let expression: Expression
         do {
@@ -36,6 +40,18 @@ public struct TemplateExpression: Sendable {
             let message = error.message.replacingOccurrences(of: "is not in inSchema", with: "is not a name in scope")
             throw TemplateExpressionError(message: "in \"\(source)\": \(message)")
         }
+    }
+
+    /// `a.b.c` of plain identifiers whose head is a name in scope (so not `true` or `null`).
+    static func directPath(_ source: String, names: [String]) -> (name: String, members: [String])? {
+        let parts = source.split(separator: ".", omittingEmptySubsequences: false)
+        for part in parts {
+            guard let first = part.utf8.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+                part.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 | 0x20 >= UInt8(ascii: "a") && $0 | 0x20 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) })
+            else { return nil }
+        }
+        guard let head = parts.first, names.contains(String(head)) else { return nil }
+        return (String(head), parts.dropFirst().map(String.init))
     }
 
     /// Evaluates with one value per name (nil: the name has no value here). The result is nil when
