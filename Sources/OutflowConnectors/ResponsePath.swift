@@ -9,32 +9,56 @@ import OutflowCore
 /// ```
 public struct ResponsePath: Sendable, Hashable, CustomStringConvertible {
     public let text: String
+    /// The steps of a path without `{property}`, parsed once: a write reads a path in every record
+    /// of every answer, and parsing it each time cost more than the reading.
+    private let steps: [Step]?
 
-    public init(_ text: String) { self.text = text }
+    private enum Step: Sendable, Hashable {
+        case member(String)
+        case index(Int)
+    }
+
+    public init(_ text: String) {
+        self.text = text
+        steps = text.contains("{property}") ? nil : Self.parse(text)
+    }
+
+    private static func parse(_ path: String) -> [Step] {
+        guard !path.isEmpty else { return [] }
+        var steps: [Step] = []
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            let (name, indexes) = split(part)
+            if !name.isEmpty { steps.append(.member(String(name))) }
+            steps += indexes.map(Step.index)
+        }
+        return steps
+    }
+
+    /// `name[1][2]` -> `name`, [1, 2].
+    private static func split(_ part: Substring) -> (Substring, [Int]) {
+        var name = part
+        var indexes: [Int] = []
+        while name.hasSuffix("]"), let open = name.lastIndex(of: "["),
+            let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        {
+            indexes.insert(index, at: 0)
+            name = name[..<open]
+        }
+        return (name, indexes)
+    }
 
     public var description: String { text }
 
     /// The value at the path, nil when a step is missing. `{property}` is replaced by `property`'s
     /// dotted components first (a lookup by `address.city` reads `properties.address.city`).
     public func read(_ json: JSONValue, property: String? = nil) -> JSONValue? {
-        var path = text
-        if let property { path = path.replacingOccurrences(of: "{property}", with: property) }
-        guard !path.isEmpty else { return json }
         var current = json
-        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
-            var name = Substring(part)
-            var indexes: [Int] = []
-            while name.hasSuffix("]"), let open = name.lastIndex(of: "["),
-                let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
-            {
-                indexes.insert(index, at: 0)
-                name = name[..<open]
-            }
-            if !name.isEmpty {
-                guard let next = current[String(name)] else { return nil }
+        for step in steps ?? Self.parse(text.replacingOccurrences(of: "{property}", with: property ?? "{property}")) {
+            switch step {
+            case .member(let name):
+                guard let next = current[name] else { return nil }
                 current = next
-            }
-            for index in indexes {
+            case .index(let index):
                 guard let next = current[index] else { return nil }
                 current = next
             }
