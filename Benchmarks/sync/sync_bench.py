@@ -109,7 +109,9 @@ def unlimited_connectors(directory):
     so the no-limit figures need the limit lifted on the client side too; this is the user-facing
     override mechanism (a connector file that replaces the built-in one).
     """
-    folder = os.path.join(directory, "connectors")
+    # Not `connectors/` beside the workspace file: Outflow reads that folder by itself, so the lifted
+    # limit would leak into the rate-limited scenario run later from the same directory.
+    folder = os.path.join(directory, "lifted-connectors")
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(ROOT, "connectors/hubspot.json"), encoding="utf-8") as f:
         connector = json.load(f)
