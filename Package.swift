@@ -116,7 +116,10 @@ let package = Package(
         .testTarget(name: "OutflowSourcesTests", dependencies: ["OutflowSources", "OutflowCore"]),
         .testTarget(name: "OutflowWorkspaceTests", dependencies: ["OutflowWorkspace", "OutflowCore"]),
         .testTarget(name: "OutflowFunctionsTests", dependencies: ["OutflowFunctions", "OutflowCore"]),
-        .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore", "OutflowMocks"]),
+        // The docs/errors.md table reader both OutflowCLITests and OutflowServerTests hold the product to
+        // (test targets cannot import each other); never part of a product.
+        .target(name: "OutflowTestSupport", path: "Tests/OutflowTestSupport"),
+        .testTarget(name: "OutflowCLITests", dependencies: ["outflow", "OutflowStore", "OutflowMocks", "OutflowTestSupport"]),
         .testTarget(name: "OutflowHTTPTests", dependencies: ["OutflowHTTP"]),
         .testTarget(name: "OutflowStoreTests", dependencies: ["OutflowStore"]),
         .testTarget(
@@ -126,7 +129,9 @@ let package = Package(
         .testTarget(name: "OutflowConnectorsTests", dependencies: ["OutflowConnectors", "OutflowMocks", "OutflowHTTP", "OutflowCore"]),
         .testTarget(
             name: "OutflowServerTests",
-            dependencies: ["OutflowServer", "OutflowRuntime", "OutflowStore", "OutflowCore", "OutflowMocks", "OutflowHTTP", "OutflowEngine"]
+            dependencies: [
+                "OutflowServer", "OutflowRuntime", "OutflowStore", "OutflowCore", "OutflowMocks", "OutflowHTTP", "OutflowEngine", "OutflowTestSupport",
+            ]
         ),
         .testTarget(name: "OutflowMocksTests", dependencies: ["OutflowMocks", "OutflowHTTP", "OutflowCore", "outflow"]),
     ]

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import Foundation
+import OutflowTestSupport
 import Testing
 
 /// One case per row of `docs/errors.md`'s command-line tables: writes the row's input to a fresh

@@ -3,6 +3,7 @@ import OutflowCore
 import OutflowHTTP
 import OutflowServer
 import OutflowStore
+import OutflowTestSupport
 import Testing
 
 /// One case per row of `docs/errors.md`'s REST API table: sends the row's request with its token

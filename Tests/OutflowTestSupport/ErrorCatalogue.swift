@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// The rows of `docs/errors.md`, read from the document itself so that it and the tests that hold
-/// the product to it cannot drift apart. The same file is in OutflowCLITests and OutflowServerTests
-/// (test targets share no code).
+/// the product to it cannot drift apart. It lives in this small support target because test targets
+/// cannot import each other, and both OutflowCLITests and OutflowServerTests hold the product to it.
 ///
 /// A row is a markdown table line whose first cell is a backticked id; its cells are keyed by the
 /// table's header (`id`, `input`, `command`, `exit`, `message`; API tables: `token`, `request`,
@@ -12,19 +12,19 @@ import Testing
 /// ```swift
 /// let rows = ErrorCatalogue.rows(where: { $0["exit"] != nil })
 /// ```
-enum ErrorCatalogue {
-    struct Row: CustomTestStringConvertible, Sendable {
-        var cells: [String: String]
-        var id: String { cells["id"] ?? "" }
-        subscript(_ column: String) -> String? { cells[column] }
-        var testDescription: String { id }
+public enum ErrorCatalogue {
+    public struct Row: CustomTestStringConvertible, Sendable {
+        public var cells: [String: String]
+        public var id: String { cells["id"] ?? "" }
+        public subscript(_ column: String) -> String? { cells[column] }
+        public var testDescription: String { id }
     }
 
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("docs/errors.md").path
 
     /// Every row of every table, in document order.
-    static let all: [Row] = {
+    public static let all: [Row] = {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         var rows: [Row] = []
         var header: [String] = []
@@ -46,10 +46,10 @@ enum ErrorCatalogue {
         return rows
     }()
 
-    static func rows(where include: (Row) -> Bool) -> [Row] { all.filter(include) }
+    public static func rows(where include: (Row) -> Bool) -> [Row] { all.filter(include) }
 
     /// The cells of `| a | b \| c |`: `["a", "b | c"]`, trimmed.
-    static func split(_ line: String) -> [String] {
+    public static func split(_ line: String) -> [String] {
         var cells: [String] = []
         var current = ""
         var characters = Array(line.dropFirst())[...]
@@ -68,7 +68,7 @@ enum ErrorCatalogue {
     }
 
     /// A cell without the backticks of inline code (one or two of them).
-    static func unquote(_ cell: String) -> String {
+    public static func unquote(_ cell: String) -> String {
         for fence in ["`` ", "``", "`"] where cell.hasPrefix(fence) && cell.hasSuffix(String(fence.reversed())) && cell.count >= 2 * fence.count {
             return String(cell.dropFirst(fence.count).dropLast(fence.count))
         }
@@ -76,7 +76,7 @@ enum ErrorCatalogue {
     }
 
     /// Whether `line` is `expected`, where `…` in `expected` stands for any text.
-    static func matches(_ line: String, _ expected: String) -> Bool {
+    public static func matches(_ line: String, _ expected: String) -> Bool {
         let parts = expected.components(separatedBy: "…")
         guard parts.count > 1 else { return line == expected }
         guard line.hasPrefix(parts[0]), line.hasSuffix(parts[parts.count - 1]) else { return false }
