@@ -45,11 +45,7 @@ struct PreviewCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = try loadWorkspace(workspace)
-        guard let selected = file.workspace.pipeline(pipeline) else {
-            let names = file.workspace.pipelines.map { "\($0.id.map(String.init) ?? "-") \"\($0.name)\"" }
-            printError("\(file.path): no pipeline has the id or name \"\(pipeline)\"; pipelines: \(names.joined(separator: ", "))")
-            throw ExitCode(1)
-        }
+        let selected = try selectPipeline(pipeline, in: file, exitCode: 1)
         let preview: PipelinePreview
         do {
             preview = try PipelinePreview(file: file, pipeline: selected, functionHost: isolateFunctions ? .worker(FunctionWorker()) : .inProcess)

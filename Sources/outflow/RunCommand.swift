@@ -117,11 +117,7 @@ struct RunCommand: AsyncParsableCommand {
         guard !pipeline.isEmpty else { return file.workspace.pipelines.filter(\.enabled) }
         var chosen: [Pipeline] = []
         for reference in pipeline {
-            guard let match = file.workspace.pipeline(reference) else {
-                let names = file.workspace.pipelines.map { "\($0.id.map(String.init) ?? "-") \"\($0.name)\"" }
-                printError("\(file.path): no pipeline has the id or name \"\(reference)\"; pipelines: \(names.joined(separator: ", "))")
-                throw ExitCode(64)
-            }
+            let match = try selectPipeline(reference, in: file)
             if !chosen.contains(match) { chosen.append(match) }
         }
         return chosen

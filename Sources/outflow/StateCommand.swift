@@ -34,8 +34,9 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let file = try loadWorkspace(workspace)
-            guard let selected = file.workspace.pipeline(pipeline), let id = selected.id else {
-                printError("\(file.path): no pipeline with an id has the id or name \"\(pipeline)\"")
+            let selected = try selectPipeline(pipeline, in: file)
+            guard let id = selected.id else {
+                printError("\(file.path): pipeline \"\(selected.name)\" has no id, so it has no export state")
                 throw ExitCode(1)
             }
             let store = try StateLocation.open(for: file, override: state)

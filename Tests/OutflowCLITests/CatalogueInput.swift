@@ -200,6 +200,7 @@ struct CatalogueInput: Sendable {
             "pl-schedule-period": edit(#""enabled": true,"#, #""enabled": true, "schedulePeriod": "7m","#),
             "pl-unknown-run": CatalogueInput(),
             "pl-unknown-preview": CatalogueInput(),
+            "pl-unknown-state-reset": CatalogueInput(),
             // Expressions
             "ex-syntax": mapping(#""firstname": "upper(email""#),
             "ex-syntax-run": mapping(#""firstname": "upper(email""#),

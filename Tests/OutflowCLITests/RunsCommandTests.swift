@@ -64,5 +64,10 @@ import Testing
         #expect(try store.exportState(pipeline: 101, matchingValues: ["a@b.c"]).isEmpty)
         // Runs are kept.
         #expect(try store.runs().count == 2)
+
+        // A pipeline the workspace does not have is a usage error, as in `run`, and forgets nothing.
+        let unknown = try CLIProcess.run(["state", "reset", workspace, "--pipeline", "nope"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains(#"no pipeline has the id or name "nope"; pipelines: 101 "Customers to HubSpot""#), "\(unknown.stderr)")
     }
 }
