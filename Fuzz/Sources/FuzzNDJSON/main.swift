@@ -8,21 +8,10 @@ import OutflowSources
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = FuzzDriver.bytes(data, size)
-    let url = ScratchFile.save(bytes, name: "profiles.ndjson")
     let schema = FuzzSchemas.profiles
-    let (chunkSize, batchSize) = ReadTranscript.smallSizes(for: bytes)
-    func transcript(chunkSize: Int, batchSize: Int) -> ReadTranscript {
-        do {
-            var reader = try NDJSONReader(url: url, displayPath: "profiles.ndjson", batchSize: batchSize, chunkSize: chunkSize)
-            return ReadTranscript.read(&reader, schema: schema)
-        } catch {
-            return ReadTranscript.failed(error)
-        }
+    ReadTranscript.compareWholeAndChunkedReads(of: FuzzDriver.bytes(data, size), name: "profiles.ndjson", schema: schema) {
+        url, chunkSize, batchSize in try NDJSONReader(url: url, displayPath: "profiles.ndjson", batchSize: batchSize, chunkSize: chunkSize)
     }
-    let whole = transcript(chunkSize: 1 << 20, batchSize: 1024)
-    let chunked = transcript(chunkSize: chunkSize, batchSize: batchSize)
-    ReadTranscript.expectSame(whole, chunked, chunkSize: chunkSize, batchSize: batchSize)
     return 0
 }
 
