@@ -4,7 +4,8 @@ import OutflowCore
 import OutflowStore
 
 /// The asynchronous back of a run for one work batch: lookup, plan per export mode, send, and the
-/// commit of the outcomes in one transaction once the application has answered (DESIGN 9 and 10).
+/// record of the outcomes once the application has answered (DESIGN 9 and 10), which the engine
+/// commits.
 ///
 /// Three routes, chosen once per run:
 /// - `lookup`: look the matching values up in batches, plan each profile with ``ExportPlanner``,
@@ -15,6 +16,7 @@ import OutflowStore
 ///
 /// ```swift
 /// let outcome = await delivery.deliver(work)
+/// try store.commitBatches(run: run, pipeline: pipeline, [outcome.record])
 /// if let fatal = outcome.fatal { stopTheRun(fatal) }
 /// ```
 struct BatchDelivery: Sendable {
@@ -23,17 +25,19 @@ struct BatchDelivery: Sendable {
     }
 
     struct Outcome: Sendable {
-        var counts: RunCounts
+        /// What the batch did, for the store; the engine commits it (with others answered about
+        /// the same time) before the run ends.
+        var record: BatchRecord
+        var counts: RunCounts { record.counts }
         /// Profiles looked up or sent: a batch of only unchanged profiles tells nothing about the application.
         var attempted: Int
         var failedWhole: Bool
         var lastRequestError: String?
-        /// Why the run must stop now: a systemic application error, or a batch the store could not record.
+        /// Why the run must stop now: a systemic application error.
         var fatal: String?
     }
 
     let client: any ApplicationClient
-    let store: StateStore
     let run: Int64
     let pipeline: Int64
     let planner: ExportPlanner
@@ -56,12 +60,9 @@ struct BatchDelivery: Sendable {
         }
         // A write refused for good (authentication) stops the run like a refused lookup does.
         fatal = fatal ?? ledger.systemic
-        do {
-            try store.commitBatch(run: run, pipeline: pipeline, counts: ledger.counts, errors: ledger.errors, exported: ledger.exported)
-        } catch {
-            fatal = fatal ?? error.description
-        }
-        return Outcome(counts: ledger.counts, attempted: ledger.attempted, failedWhole: ledger.failedWhole, lastRequestError: ledger.lastRequestError, fatal: fatal)
+        return Outcome(
+            record: BatchRecord(counts: ledger.counts, errors: ledger.errors, exported: ledger.exported), attempted: ledger.attempted,
+            failedWhole: ledger.failedWhole, lastRequestError: ledger.lastRequestError, fatal: fatal)
     }
 
     // MARK: Routes

@@ -9,9 +9,10 @@ import OutflowStore
 /// A run takes the pipeline's lock in the state store, reads the source twice (first to find the
 /// matching values several selected profiles share, then to export), and keeps a bounded number of
 /// work batches in flight: while batches are looked up and sent, the next ones are read,
-/// filtered, transformed and diffed. Each batch's outcomes are committed in one transaction once
-/// the application has answered, so killing the process at any moment loses nothing: the next
-/// run looks up what it does not know and creates no user twice.
+/// filtered, transformed and diffed. A batch's outcomes are committed once the application has
+/// answered (several answered batches per transaction, `ExportOptions.commitGroup`), so killing
+/// the process at any moment loses nothing: the next run looks up what it does not know and
+/// creates no user twice.
 ///
 /// ```swift
 /// let engine = try ExportEngine(workspace: "demo", pipeline: pipeline, source: workspace.warehouse.profiles,
@@ -151,7 +152,7 @@ public struct ExportEngine: Sendable {
             run: run, pipeline: pipelineID, selector: selector, transformer: transformer, matching: matching, selection: selection, store: store,
             full: options.full, chunkSize: chunkSize, noEarlierState: noEarlierState)
         let delivery = BatchDelivery(
-            client: client, store: store, run: run, pipeline: pipelineID,
+            client: client, run: run, pipeline: pipelineID,
             planner: ExportPlanner(mode: pipeline.exportMode, updateOnDuplicates: pipeline.updateOnDuplicates, matchingProperty: pipeline.matching.out),
             required: RequiredProperties(outSchema: pipeline.outSchema), matching: matching, route: route, dryRun: options.dryRun,
             context: WriteContext(pipelineID: pipelineID, matchingProperty: pipeline.matching.out))
@@ -163,8 +164,28 @@ public struct ExportEngine: Sendable {
             var done = 0
             var consecutiveFailures = 0
             var ending = Ending()
+            var uncommitted: [BatchRecord] = []
+            var lastCommit = start
+            let commitGroup = max(1, options.commitGroup)
+            let maxCommitDelay = Duration.milliseconds(Int(options.maxCommitDelay * 1000))
+
+            /// Records the answered batches waiting for the store in one transaction.
+            func commit() {
+                guard !uncommitted.isEmpty else { return }
+                do {
+                    try store.commitBatches(run: run, pipeline: pipelineID, uncommitted)
+                } catch {
+                    ending.error = ending.error ?? error.description
+                }
+                uncommitted.removeAll(keepingCapacity: true)
+                lastCommit = clock.now
+            }
 
             func absorb(_ outcome: BatchDelivery.Outcome) {
+                // When answers come slower than one per `maxCommitDelay`, each is committed at once, as
+                // if alone; only a quick succession of answers shares a transaction.
+                uncommitted.append(outcome.record)
+                if uncommitted.count >= commitGroup || clock.now - lastCommit >= maxCommitDelay { commit() }
                 inFlight -= 1
                 done += outcome.counts.read
                 progress(RunProgress(done: done, total: total, elapsed: Self.seconds(clock.now - start)))
@@ -201,7 +222,7 @@ public struct ExportEngine: Sendable {
             }
 
             do {
-                var reader = try ProfileReaders.open(source, url: sourceURL, displayPath: source.path)
+                var reader = try ProfileReaders.open(source, url: sourceURL, displayPath: source.path, only: exportColumns)
                 var batch = ProfileBatch(schema: source.schema)
                 reading: while !shouldStop(), try reader.next(into: &batch) {
                     try preparer.prepare(batch)
@@ -218,6 +239,7 @@ public struct ExportEngine: Sendable {
             }
             // Batches in flight are answered and committed even when the run stops.
             while let outcome = await group.next() { absorb(outcome) }
+            commit()
             return ending
         }
     }
@@ -235,9 +257,12 @@ public struct ExportEngine: Sendable {
         return (index, total)
     }
 
+    /// The top-level properties the export pass decodes (CSV): see `Pipeline.sourceColumns(in:window:)`.
+    var exportColumns: Set<String> { pipeline.sourceColumns(in: source, window: options.window != nil) }
+
     /// Reads only the columns the filter, the window and the matching value need (CSV): a profile is
     /// in the selection when those decode and pass, whatever its other cells hold, just as a profile
-    /// whose transformation fails later still counts. The second pass decodes everything.
+    /// whose transformation fails later still counts. The second pass decodes `exportColumns`.
     private func scanSelection(_ body: (String) -> Void, records: (Int) -> Void) throws(SourceError) {
         let needed = selector.readProperties.union([ProfileSelector.topLevel(pipeline.matching.in)])
         var reader = try ProfileReaders.open(source, url: sourceURL, displayPath: source.path, only: needed)
@@ -255,3 +280,4 @@ public struct ExportEngine: Sendable {
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
+

@@ -41,9 +41,7 @@ struct ProfileSelector: Sendable {
     }
 
     /// The top-level property of a path (`address` of `address.city`).
-    static func topLevel(_ path: String) -> String {
-        String(path.prefix { $0 != "." })
-    }
+    static func topLevel(_ path: String) -> String { Pipeline.topLevel(path) }
 
     /// True when row `row` (decoded without error) passes the filter and the window.
     func selects(_ batch: ProfileBatch, row: Int) -> Bool {

@@ -25,16 +25,3 @@ struct WorkBatch: Sendable {
 
     var isEmpty: Bool { pending.isEmpty && settled.read == 0 }
 }
-
-extension RunCounts {
-    /// Adds `other`'s counts to these.
-    mutating func add(_ other: RunCounts) {
-        read += other.read
-        filteredOut += other.filteredOut
-        created += other.created
-        updated += other.updated
-        unchanged += other.unchanged
-        skipped += other.skipped
-        failed += other.failed
-    }
-}

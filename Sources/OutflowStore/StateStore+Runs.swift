@@ -46,15 +46,28 @@ extension StateStore {
     public func commitBatch(
         run: Int64, pipeline: Int64, counts: RunCounts, errors: [ProfileError], exported: [ExportStateEntry]
     ) throws(StoreError) {
-        try write("record a batch of run \(run)") { db in
-            let assignments = RunCounts.columnNames.map { "\($0) = \($0) + ?" }.joined(separator: ", ")
+        try commitBatches(run: run, pipeline: pipeline, [BatchRecord(counts: counts, errors: errors, exported: exported)])
+    }
+
+    /// Records what several answered batches did in one transaction: all or none of them, so a
+    /// crash leaves each batch either recorded whole or to be redone by the next run.
+    public func commitBatches(run: Int64, pipeline: Int64, _ records: [BatchRecord]) throws(StoreError) {
+        guard !records.isEmpty else { return }
+        try write("record \(records.count == 1 ? "a batch" : "\(records.count) batches") of run \(run)") { db in
+            var counts = RunCounts()
+            for record in records { counts.add(record.counts) }
             var arguments = StatementArguments(counts.values)
             arguments += [run]
-            try db.execute(sql: "UPDATE run SET \(assignments) WHERE id = ?", arguments: arguments)
-            for error in errors { try error.insert(db) }
-            try ExportStateRow.upsert(exported, pipeline: pipeline, db: db)
+            try db.cachedStatement(sql: Self.addCountsSQL).execute(arguments: arguments)
+            for record in records {
+                for error in record.errors { try error.insert(db) }
+                try ExportStateRow.upsert(record.exported, pipeline: pipeline, db: db)
+            }
         }
     }
+
+    private static let addCountsSQL =
+        "UPDATE run SET " + RunCounts.columnNames.map { "\($0) = \($0) + ?" }.joined(separator: ", ") + " WHERE id = ?"
 
     /// Ends a run and releases its lock.
     public func finishRun(_ run: Int64, status: RunRecord.Status, error: String?, now: Date = Date()) throws(StoreError) {

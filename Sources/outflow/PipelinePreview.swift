@@ -58,7 +58,8 @@ struct PipelinePreview {
     /// Reads profiles and hands each preview line to `emit`; stops after `limit` profiles.
     func run(limit: Int?, emit: (String) -> Void) throws(SourceError) -> Summary {
         let source = file.workspace.warehouse.profiles
-        var reader = try ProfileReaders.open(source, url: file.profilesURL, displayPath: source.path)
+        // The columns `run` decodes, so a profile fails here exactly when it would fail there.
+        var reader = try ProfileReaders.open(source, url: file.profilesURL, displayPath: source.path, only: pipeline.sourceColumns(in: source, window: false))
         var batch = ProfileBatch(schema: source.schema)
         var summary = Summary()
         var line = ""

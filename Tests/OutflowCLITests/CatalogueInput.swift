@@ -65,6 +65,13 @@ struct CatalogueInput: Sendable {
 
     static func csv(_ text: String) -> CatalogueInput { CatalogueInput(files: ["p.csv": Array(text.utf8)]) }
     static func csvBytes(_ bytes: [UInt8]) -> CatalogueInput { CatalogueInput(files: ["p.csv": bytes]) }
+    static let inSchemaWithAge = #""inSchema": { "kind": "object", "properties": [ { "name": "email", "type": { "kind": "string" }, "nullable": true }, { "name": "age", "type": { "kind": "int", "bitSize": 16 }, "nullable": true } ] },"#
+    static let inSchemaEmailOnly = #""inSchema": { "kind": "object", "properties": [ { "name": "email", "type": { "kind": "string" }, "nullable": true } ] },"#
+    /// A CSV file with pipeline 10 reading `age` too (run and preview decode only the columns a
+    /// pipeline reads, so a bad `age` cell matters only then).
+    static func csvReadingAge(_ text: String) -> CatalogueInput {
+        CatalogueInput(edits: [(inSchemaEmailOnly, inSchemaWithAge)], files: ["p.csv": Array(text.utf8)])
+    }
     static func edit(_ old: String, _ new: String) -> CatalogueInput { CatalogueInput(edits: [(old, new)]) }
     static func source(_ format: String, _ bytes: [UInt8]) -> CatalogueInput {
         CatalogueInput(edits: [(#""path": "p.csv","#, #""path": "p.\#(format)", "format": "\#(format)","#)], files: ["p.\(format)": bytes])
@@ -94,10 +101,7 @@ struct CatalogueInput: Sendable {
                     outSchemaTail,
                     #"{ "name": "firstname", "type": { "kind": "string" }, "nullable": true }, { "name": "n", "type": { "kind": "int", "bitSize": 8 }, "nullable": true }, { "name": "tags", "type": { "kind": "array", "elementType": { "kind": "string" } }, "nullable": true } ] }"#
                 ),
-                (
-                    #""inSchema": { "kind": "object", "properties": [ { "name": "email", "type": { "kind": "string" }, "nullable": true } ] },"#,
-                    #""inSchema": { "kind": "object", "properties": [ { "name": "email", "type": { "kind": "string" }, "nullable": true }, { "name": "age", "type": { "kind": "int", "bitSize": 16 }, "nullable": true } ] },"#
-                ),
+                (inSchemaEmailOnly, inSchemaWithAge),
             ], files: ["p.csv": Array(csv.utf8)])
     }
     static func function(_ source: String, language: String = "Python", extra: String = "") -> CatalogueInput {
@@ -134,9 +138,9 @@ struct CatalogueInput: Sendable {
             "csv-unknown-column-run": csv("id,emial,age\n1,a@x.org,3\n"),
             "csv-duplicate-column": csv("id,email,email\n1,a@x.org,3\n"),
             "csv-empty-file": csv(""),
-            "csv-not-an-int": csv("id,email,age\n1,a@x.org,abc\n"),
-            "csv-not-an-int-run": csv("id,email,age\n1,a@x.org,abc\n"),
-            "csv-out-of-range": csv("id,email,age\n1,a@x.org,99999\n"),
+            "csv-not-an-int": csvReadingAge("id,email,age\n1,a@x.org,abc\n"),
+            "csv-not-an-int-run": csvReadingAge("id,email,age\n1,a@x.org,abc\n"),
+            "csv-out-of-range": csvReadingAge("id,email,age\n1,a@x.org,99999\n"),
             "csv-not-utf8": csvBytes(Array("id,email,age\n1,a".utf8) + [0xFF] + Array("@x.org,3\n".utf8)),
             "csv-missing-file": edit(#""path": "p.csv""#, #""path": "nope.csv""#),
             "csv-missing-file-preview": edit(#""path": "p.csv""#, #""path": "nope.csv""#),

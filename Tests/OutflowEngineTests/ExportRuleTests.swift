@@ -50,7 +50,10 @@ import Testing
     /// cell does not decode is still in the selection, so one sharing its email fails too, and the
     /// verdict on the good one does not change when the bad cell is fixed.
     @Test func aProfileWithABadCellElsewhereStillCountsInTheDuplicateCheck() async throws {
-        let harness = try EngineHarness(csv: "id,email,name,updated_at\n1,a@x.com,Good,2024-01-01T00:00:00Z\n2,a@x.com,Bad,not a date\n3,b@x.com,Other,\n")
+        let harness = try EngineHarness(csv: "")
+        // `name` is in the pipeline's inSchema (decoded by the export pass, not by the first pass).
+        let bytes = Array("id,email,name\n1,a@x.com,Good\n2,a@x.com,B".utf8) + [0xFF] + Array("d\n3,b@x.com,Other\n".utf8)
+        try Data(bytes).write(to: harness.directory.appendingPathComponent("profiles.csv"))
         let app = InMemoryApplication(capabilities: .hubSpotLike)
         let report = try await harness.run(app)
         #expect(report.run.counts == RunCounts(read: 3, created: 1, failed: 2))
@@ -58,8 +61,30 @@ import Testing
         #expect(byProfile["1"]?.stage == "match")
         #expect(byProfile["1"]?.message == "profile has the same «email» (the matching property) as other profiles selected for export")
         #expect(byProfile["2"]?.stage == "input")
-        #expect(byProfile["2"]?.message.contains("«updated_at»") == true)
+        #expect(byProfile["2"]?.message.contains("«name»") == true)
         #expect(await app.users.count == 1)
+    }
+
+    /// A CSV run decodes only the columns the pipeline reads (inSchema, filter, matching, key, and
+    /// `updatedAt` when a window is given): a bad cell in another column neither costs decoding nor
+    /// fails its profile; the same cell fails the profile once a window makes the run read it.
+    @Test func aBadCellOutsideThePipelinesColumnsDoesNotFailItsProfile() async throws {
+        let csv = "id,email,name,updated_at\n1,a@x.com,A,2024-06-01T00:00:00Z\n2,b@x.com,B,not a date\n"
+        let harness = try EngineHarness(csv: csv)
+        let app = InMemoryApplication(capabilities: .hubSpotLike)
+        let report = try await harness.run(app)
+        #expect(report.run.counts == RunCounts(read: 2, created: 2))
+        #expect(report.errors.isEmpty)
+        #expect(await app.users.count == 2)
+
+        let windowed = try EngineHarness(csv: csv)
+        let window = TimeWindow(begin: DateTimeValue(parsing: "2024-01-01T00:00:00Z"), end: DateTimeValue(parsing: "2025-01-01T00:00:00Z"))
+        let other = InMemoryApplication(capabilities: .hubSpotLike)
+        let windowedReport = try await windowed.run(other, window: window)
+        #expect(windowedReport.run.counts == RunCounts(read: 2, created: 1, failed: 1))
+        #expect(windowedReport.errors.first?.stage == "input")
+        #expect(windowedReport.errors.first?.message.contains("«updated_at»") == true)
+        #expect(await other.users.count == 1)
     }
 
     @Test func aProfileTheFilterDropsIsNotADuplicate() async throws {

@@ -271,10 +271,31 @@ struct RunRoutesTests {
     /// Adds connection 2, a HubSpot mock answering each request after `latency` (300 ms by
     /// default), and pipeline 103 (101's configuration) on it: a run of 103 goes on long enough to
     /// meet a second start.
-    static func addSlowPipeline(_ server: ServerHarness, latency: String = "300ms") throws {
+    /// `copies` > 1 points the warehouse at a file holding the demo profiles that many times (each
+    /// copy's emails made unique), for a run of many waves of batches.
+    static func addSlowPipeline(_ server: ServerHarness, latency: String = "300ms", copies: Int = 1) throws {
         let catalog = server.server.services.catalog
         let stored = try catalog.load("demo")
         var document = stored.document
+        if copies > 1 {
+            let file = try catalog.runnable(stored)
+            // Records may span lines (quoted notes), so each copy is the whole body with every `@`
+            // (the emails', and any in a note) made `+N@`.
+            let original = try String(contentsOf: file.profilesURL, encoding: .utf8)
+            guard let headerEnd = original.firstIndex(of: "\n") else { throw HarnessError("the demo profiles have no header") }
+            var body = String(original[original.index(after: headerEnd)...])
+            if !body.hasSuffix("\n") { body += "\n" }
+            var text = String(original[...headerEnd])
+            for copy in 0..<copies { text += copy == 0 ? body : body.replacing("@", with: "+\(copy)@") }
+            let path = URL(fileURLWithPath: stored.record.directory).appendingPathComponent("profiles-x\(copies).csv").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            guard case .object(var warehouse)? = document["warehouse"], case .object(var profiles)? = warehouse["profiles"] else {
+                throw HarnessError("demo has no warehouse")
+            }
+            profiles["path"] = .string(path)
+            warehouse["profiles"] = .object(profiles)
+            document["warehouse"] = .object(warehouse)
+        }
         guard case .array(var connections)? = document["connections"], case .object(var pipeline)? = stored.pipelineDocuments.first else {
             throw HarnessError("demo has no connection or pipeline")
         }
