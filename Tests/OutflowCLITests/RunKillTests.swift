@@ -48,7 +48,7 @@ import Testing
         #expect(expected.count == 1200)
 
         // Each request waits, so the run is still sending when it is killed.
-        let server = try await Self.mock(latency: "150ms")
+        let server = try await Self.mock(latency: "400ms")
         let (directory, workspace) = try Self.workspace(origin: server.origin)
         defer { try? FileManager.default.removeItem(at: directory) }
         let initial = try await Self.emails(server.origin).count
@@ -85,7 +85,7 @@ import Testing
 
 extension RunKillTests {
     @Test func ctrlCCommitsTheBatchesInFlightAndExits130() async throws {
-        let server = try await Self.mock(latency: "150ms")
+        let server = try await Self.mock(latency: "400ms")
         let (directory, workspace) = try Self.workspace(origin: server.origin)
         defer { try? FileManager.default.removeItem(at: directory) }
         let initial = try await Self.emails(server.origin).count

@@ -19,11 +19,10 @@ struct HubSpotContact: Sendable {
     /// Asked-for properties the contact lacks come back as null, as HubSpot sends them.
     func json(properties names: [String]?, from source: [String: String]? = nil, extra: JSONObject = JSONObject()) -> JSONValue {
         let values = source ?? properties
-        var object = JSONObject()
+        // The keys are distinct (a set, or a dictionary's), so the members are appended as they are,
+        // not through the subscript's search for an existing key (a seventh of the mock's CPU).
         let keys = names.map { Set($0).union(HubSpotProperties.always).sorted() } ?? values.keys.sorted()
-        for key in keys {
-            object[key] = values[key].map { .string($0) } ?? .null
-        }
+        let object = JSONObject(keys.map { key in (key: key, value: values[key].map { .string($0) } ?? .null) })
         var result = jsonObject([
             "id": .string(String(id)),
             "properties": .object(object),
@@ -36,9 +35,7 @@ struct HubSpotContact: Sendable {
     }
 
     /// HubSpot's timestamps: UTC, milliseconds, `Z`.
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
-    }
+    static func timestamp(_ date: Date) -> String { HubSpotTimestamp.format(date) }
 
     static func parseTimestamp(_ text: String) -> Date? {
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
