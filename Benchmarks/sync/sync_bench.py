@@ -144,18 +144,45 @@ def run(outflow, ws, state, extra=()):
     return seconds, json.loads(lines[-1]), rss
 
 
-def wrk_ceiling(origin, seconds):
-    """Requests/s the mock serves for a 100-contact batch/upsert, measured with wrk on core 0."""
+# A wrk script whose every request upserts 100 contacts never seen before, with the properties the
+# first sync sends (email, firstname, lastname, phone, country, city): the mock's work per request is
+# then that of a first sync, where creating a contact costs it more than re-writing an existing one.
+NEW_CONTACTS_LUA = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer bench-token"
+counter = 0
+request = function()
+  counter = counter + 1
+  local parts = {}
+  for i = 1, 100 do
+    local email = string.format("wrk%d-%d@bench.example.com", counter, i)
+    parts[i] = string.format('{"idProperty":"email","id":"%s","properties":{"email":"%s","firstname":"Ana","lastname":"L\\u00f3pez","phone":"+34981913525","country":"ES","city":"A Coru\\u00f1a"}}', email, email)
+  end
+  return wrk.format(nil, nil, nil, '{"inputs":[' .. table.concat(parts, ",") .. ']}')
+end
+"""
+
+
+def wrk_ceiling(origin, seconds, new_contacts):
+    """Requests/s the mock serves for a 100-contact batch/upsert, measured with wrk on core 0.
+
+    `new_contacts`: every request creates 100 new contacts (a first sync's work); otherwise every
+    request re-upserts the same 100 with three properties (updates, cheaper for the mock).
+    """
     if shutil.which("wrk") is None:
         return None
-    inputs = [{"idProperty": "email", "id": f"wrk{i}@bench.example.com",
-               "properties": {"email": f"wrk{i}@bench.example.com", "firstname": "W", "lastname": "R"}}
-              for i in range(100)]
-    body = json.dumps({"inputs": inputs})
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                 'wrk.headers["Authorization"] = "Bearer bench-token"\n'
-                 f"wrk.body = {json.dumps(body)}\n")
+    if new_contacts:
+        script.write(NEW_CONTACTS_LUA)
+    else:
+        inputs = [{"idProperty": "email", "id": f"wrk{i}@bench.example.com",
+                   "properties": {"email": f"wrk{i}@bench.example.com", "firstname": "W", "lastname": "R"}}
+                  for i in range(100)]
+        body = json.dumps({"inputs": inputs})
+        script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                     'wrk.headers["Authorization"] = "Bearer bench-token"\n'
+                     f"wrk.body = {json.dumps(body)}\n")
     script.close()
     done = subprocess.run(
         ["taskset", "-c", "0", "wrk", "-t1", "-c8", f"-d{seconds}s", "-s", script.name,
@@ -218,10 +245,17 @@ def main():
                                              "changedProfiles": changed_profiles,
                                              "requestsPer100Changed": round(100 * changed / max(changed_profiles, 1), 3),
                                              "counts": line["counts"], "peakRSSMB": rss}
-            ceiling = wrk_ceiling(mock.origin, args.wrk_seconds)
+            ceiling = wrk_ceiling(mock.origin, args.wrk_seconds, new_contacts=False)
             results["mock ceiling (wrk, 100-contact upserts)"] = {
                 "requestsPerSecond": ceiling, "contactsPerSecond": round(ceiling * 100) if ceiling else None,
                 "seconds": args.wrk_seconds}
+            mock.stop()
+            # The first sync's own ceiling: a fresh mock, every request creating 100 new contacts.
+            mock = Mock(args.outflow, "off")
+            ceiling = wrk_ceiling(mock.origin, args.wrk_seconds, new_contacts=True)
+            results["mock ceiling (wrk, 100 new contacts per upsert)"] = {
+                "requestsPerSecond": ceiling, "contactsPerSecond": round(ceiling * 100) if ceiling else None,
+                "seconds": args.wrk_seconds, "mockUsers": mock.user_count()}
             mock.stop()
 
         if "dry-run" in scenarios:

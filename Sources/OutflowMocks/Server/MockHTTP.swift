@@ -12,7 +12,8 @@ enum MockHTTP {
     ) -> Response {
         var fields = headers
         fields[.contentType] = contentType
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value))))
+        // Written as bytes straight into the buffer: through a String it was a tenth of the HubSpot mock's CPU.
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: JSONByteWriter.bytes(value))))
     }
 
     /// An empty answer (204 and the like).
