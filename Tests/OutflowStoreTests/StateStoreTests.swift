@@ -114,6 +114,35 @@ func withStore<T>(staleAfter: TimeInterval = 30, _ body: (StateStore, String) th
         }
     }
 
+    /// Several batches in one transaction: their counts add up, their errors are all kept, and every
+    /// entry lands, whether it went through a 100-row statement or the one-row one for the rest; a
+    /// matching value twice in one statement keeps its later value, as two statements would.
+    @Test func severalBatchesCommitTogether() throws {
+        try withStore { store, _ in
+            let run = try #require(try store.startRun(pipeline: 4, workspace: "w", owner: me, now: start).id)
+            let later = start.addingTimeInterval(61.5)
+            var first = (0..<150).map { ExportStateEntry(matchingValue: "u\($0)@x.org", userIds: ["\($0)"], payloadHash: "a\($0)", confirmedAt: start) }
+            first[40] = ExportStateEntry(matchingValue: "u7@x.org", userIds: ["7", "70"], payloadHash: "again", confirmedAt: later)
+            let second = (150..<255).map { ExportStateEntry(matchingValue: "u\($0)@x.org", userIds: ["\($0)"], payloadHash: "b\($0)", confirmedAt: later) }
+            let error = ProfileError(run: run, profile: "9", stage: "transform", message: "bad")
+            try store.commitBatches(run: run, pipeline: 4, [
+                BatchRecord(counts: RunCounts(read: 151, created: 149, failed: 2), errors: [error, error], exported: first),
+                BatchRecord(counts: RunCounts(read: 105, updated: 105), errors: [], exported: second),
+                BatchRecord(counts: RunCounts(read: 3, unchanged: 3), errors: [error], exported: []),
+            ])
+            let record = try #require(try store.run(run))
+            #expect(record.counts == RunCounts(read: 259, created: 149, updated: 105, unchanged: 3, failed: 2))
+            #expect(try store.errors(run: run).count == 3)
+            let found = try store.exportState(pipeline: 4, matchingValues: (0..<255).map { "u\($0)@x.org" })
+            #expect(found.count == 254)  // u40 was replaced by the second u7
+            #expect(found["u7@x.org"] == first[40])
+            #expect(found["u40@x.org"] == nil)
+            #expect(found["u149@x.org"] == first[149])
+            #expect(found["u254@x.org"] == second.last)
+            #expect(found["u200@x.org"]?.confirmedAt == later)
+        }
+    }
+
     @Test func theStoreSurvivesReopening() throws {
         try withStore { store, path in
             let run = try #require(try store.startRun(pipeline: 3, workspace: "w", owner: me, now: start).id)
