@@ -128,7 +128,9 @@ extension ConnectorClient {
         }
         let answer: Answer
         do {
-            answer = try await send(spec.request, scope: scope, body: body, signatureIDs: connector.signature == nil ? nil : built.map { items[$0.index].deliveryID })
+            answer = try await send(
+                spec.request, scope: scope, body: body, signatureIDs: connector.signature == nil ? nil : built.map { items[$0.index].deliveryID },
+                trim: spec.results.trim)
         } catch {
             let result: WriteResult
             switch error {

@@ -146,7 +146,8 @@ public struct ConnectorClient: ApplicationClient {
         scope: TemplateScope,
         body: JSONValue? = nil,
         signatureIDs: [String]? = nil,
-        absoluteURL: String? = nil
+        absoluteURL: String? = nil,
+        trim: JSONTrim? = nil
     ) async throws(RequestFailure) -> Answer {
         var url = absoluteURL ?? ""
         var payload = body
@@ -195,7 +196,16 @@ public struct ConnectorClient: ApplicationClient {
         } catch {
             throw .http(error)
         }
-        let json = response.body.isEmpty ? nil : try? JSONParser.parse(bytes: response.body)
+        // A successful answer is read only by the paths `trim` keeps; an error answer whole (its message,
+        // a conflict's existing id).
+        let json: JSONValue?
+        if response.body.isEmpty {
+            json = nil
+        } else if let trim, response.isSuccess {
+            json = try? JSONParser.parse(bytes: response.body, trimming: trim)
+        } else {
+            json = try? JSONParser.parse(bytes: response.body)
+        }
         return Answer(response: response, json: json)
     }
 

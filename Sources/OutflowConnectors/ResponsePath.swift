@@ -49,6 +49,19 @@ public struct ResponsePath: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// The member the path starts with (`context` of `context.objectWriteTraceId[0]`); nil for the
+    /// empty path, one that starts with an index, or one with `{property}`.
+    var firstStep: String? {
+        guard case .member(let name)? = steps?.first else { return nil }
+        return name
+    }
+
+    /// The member name when the path is exactly one member (`results`), else nil.
+    var topMember: String? {
+        guard let steps, steps.count == 1 else { return nil }
+        return firstStep
+    }
+
     /// The value at the path, nil when a step is missing. `{property}` is replaced by `property`'s
     /// dotted components first (a lookup by `address.city` reads `properties.address.city`).
     public func read(_ json: JSONValue, property: String? = nil) -> JSONValue? {

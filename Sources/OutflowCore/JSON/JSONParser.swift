@@ -13,10 +13,10 @@ public struct JSONParser {
     /// Deeper nesting than this is refused so that hostile input cannot exhaust the stack.
     public static let maximumDepth = 512
 
-    private let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: UnsafeBufferPointer<UInt8>
     /// The index of the next unread byte.
-    public private(set) var offset: Int
-    private var depth = 0
+    public internal(set) var offset: Int
+    var depth = 0
 
     /// A parser over `bytes`, which must stay valid while the parser is used.
     public init(bytes: UnsafeBufferPointer<UInt8>, offset: Int = 0) {
@@ -88,7 +88,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+    mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         let start = word.utf8Start
         guard offset + count <= bytes.count else { throw error("invalid literal, expected \(word)") }
@@ -250,7 +250,7 @@ public struct JSONParser {
         return string
     }
 
-    private mutating func parseNumber() throws(JSONSyntaxError) -> String {
+    mutating func parseNumber() throws(JSONSyntaxError) -> String {
         let start = offset
         if bytes[offset] == UInt8(ascii: "-") { offset += 1 }
         guard offset < bytes.count else { throw error("incomplete number") }
