@@ -48,6 +48,8 @@ extension JSONParser {
     }
 
     private mutating func parseRecords(keeping keep: Set<String>) throws(JSONSyntaxError) -> JSONValue {
+        // Member names compared as bytes, so a skipped member costs no String.
+        let kept = keep.map { Array($0.utf8) }
         try enter()
         defer { depth -= 1 }
         offset += 1
@@ -58,12 +60,7 @@ extension JSONParser {
         }
         while true {
             if peek() == UInt8(ascii: "{") {
-                items.append(
-                    try members { parser, key throws(JSONSyntaxError) in
-                        if keep.contains(key) { return try parser.parseValue() }
-                        try parser.skipValue()
-                        return nil
-                    })
+                items.append(try record(keeping: kept))
             } else {
                 items.append(try parseValue())
             }
@@ -78,6 +75,53 @@ extension JSONParser {
                 return .array(items)
             }
             throw error("expected ',' or ']' in an array, found \(describe(offset))")
+        }
+    }
+
+    /// A record object: the members named in `kept` (UTF-8 names) parsed, the others skipped. A name
+    /// written with escapes is decoded before it is compared.
+    private mutating func record(keeping kept: [[UInt8]]) throws(JSONSyntaxError) -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        offset += 1
+        var members: [(key: String, value: JSONValue)] = []
+        if peek() == UInt8(ascii: "}") {
+            offset += 1
+            return .object(JSONObject(members))
+        }
+        while true {
+            skipWhitespace()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
+                throw error("expected a member name in double quotes, found \(describe(offset))")
+            }
+            let nameStart = offset + 1
+            try skipString()
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<(offset - 1)])
+            var key: String?
+            if name.contains(UInt8(ascii: "\\")) {
+                var again = JSONParser(bytes: bytes, offset: nameStart - 1)
+                let decoded = try again.parseString()
+                if kept.contains(where: { $0.elementsEqual(decoded.utf8) }) { key = decoded }
+            } else if kept.contains(where: { $0.elementsEqual(name) }) {
+                key = String(decoding: name, as: UTF8.self)
+            }
+            try expect(UInt8(ascii: ":"), "':' after the member name")
+            if let key {
+                members.append((key, try parseValue()))
+            } else {
+                try skipValue()
+            }
+            skipWhitespace()
+            guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
+            if bytes[offset] == UInt8(ascii: ",") {
+                offset += 1
+                continue
+            }
+            if bytes[offset] == UInt8(ascii: "}") {
+                offset += 1
+                return .object(JSONObject(members))
+            }
+            throw error("expected ',' or '}' in an object, found \(describe(offset))")
         }
     }
 
@@ -183,6 +227,19 @@ extension JSONParser {
     private mutating func skipString() throws(JSONSyntaxError) {
         let start = offset
         offset += 1
+        // Eight bytes at a time while none is a quote, a backslash or a control character.
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while offset + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                if special & highs != 0 { break }
+                offset += 8
+            }
+        }
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
