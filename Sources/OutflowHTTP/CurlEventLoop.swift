@@ -29,7 +29,7 @@ final class CancellationFlag: Sendable {
 /// libcurl handles are not thread-safe, so exactly one thread touches them: callers only append to a
 /// mutex-protected inbox and, if the thread is asleep in `curl_multi_poll`, wake it with
 /// `curl_multi_wakeup`. The multi handle keeps the connection cache (keep-alive, HTTP/2 multiplexing)
-/// across transfers, and finished easy handles are reset and reused.
+/// across transfers, and finished easy handles are cleared and reused (`CurlEasyHandle`).
 ///
 /// The loop is also a `TaskExecutor`: jobs enqueued on it run on the loop thread between two rounds of
 /// `curl_multi_perform`. A task that prefers it (`withTaskExecutorPreference(client.taskExecutor)`)
@@ -65,7 +65,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     // Loop-thread state.
     private var active: [UInt64: CurlTransfer] = [:]
     private var byHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private var idleHandles: [CurlEasyHandle] = []
     private static let maxIdleHandles = 512
 
     init(settings: HTTPClient.Configuration) {
@@ -125,20 +125,30 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         var operations: [Operation] = []
         let executor = asUnownedTaskExecutor()
         while true {
-            let stopping = inbox.withLock { inbox in
-                swap(&operations, &inbox.operations)
-                inbox.sleeping = false
-                if inbox.stopping { inbox.closed = true }
-                return inbox.stopping
-            }
-            for operation in operations {
-                switch operation {
-                case .start(let submission): start(submission, stopping: stopping)
-                case .cancel(let id): if let transfer = active[id] { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
-                case .run(let job): job.runSynchronously(on: executor)
+            // Jobs run here queue more work (a task resumed with its answer submits its next request, a
+            // finished child task resumes its parent); taking that at once, before driving the transfers,
+            // gives libcurl every new request in one `curl_multi_perform` instead of one call each. The
+            // rounds are bounded so jobs that keep queueing jobs cannot hold the transfers up.
+            var stopping = false
+            for _ in 0..<Self.drainRounds {
+                let empty = inbox.withLock { inbox in
+                    swap(&operations, &inbox.operations)
+                    inbox.sleeping = false
+                    if inbox.stopping { inbox.closed = true }
+                    stopping = inbox.stopping
+                    return operations.isEmpty
                 }
+                if empty { break }
+                for operation in operations {
+                    switch operation {
+                    case .start(let submission): start(submission, stopping: stopping)
+                    case .cancel(let id): if let transfer = active[id] { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
+                    case .run(let job): job.runSynchronously(on: executor)
+                    }
+                }
+                operations.removeAll(keepingCapacity: true)
+                if stopping { break }
             }
-            operations.removeAll(keepingCapacity: true)
             if stopping { break }
             var running: Int32 = 0
             _ = curl_multi_perform(multi, &running)
@@ -153,30 +163,33 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             if idle { _ = curl_multi_poll(multi, nil, 0, 1000, nil) }
         }
         for transfer in Array(active.values) { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
-        for handle in idleHandles { curl_easy_cleanup(handle) }
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
     }
+
+    /// How many times the loop takes newly queued work before it drives the transfers again.
+    private static let drainRounds = 8
 
     private func start(_ submission: CurlSubmission, stopping: Bool) {
         if stopping || submission.cancelled.isSet {
             submission.continuation.resume(returning: .failure(.cancelled(url: submission.redactedURL)))
             return
         }
-        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+        guard let handle = idleHandles.popLast() ?? CurlEasyHandle(settings: settings) else {
             submission.continuation.resume(returning: .failure(.transport(url: submission.redactedURL, code: Int(CURLE_OUT_OF_MEMORY.rawValue), detail: "out of memory")))
             return
         }
-        let transfer = CurlTransfer(submission: submission, easy: easy)
-        var code = transfer.configure(submission.request, settings: settings)
-        if code == CURLE_OK, curl_multi_add_handle(multi, easy) != CURLM_OK { code = CURLE_FAILED_INIT }
+        let transfer = CurlTransfer(submission: submission, handle: handle)
+        var code = transfer.configure(submission.request)
+        if code == CURLE_OK, curl_multi_add_handle(multi, handle.easy) != CURLM_OK { code = CURLE_FAILED_INIT }
         guard code == CURLE_OK else {
-            recycle(easy)
-            submission.continuation.resume(returning: transfer.result(code))
+            let result = transfer.result(code)
+            recycle(handle)
+            submission.continuation.resume(returning: result)
             return
         }
         active[submission.id] = transfer
-        byHandle[easy] = transfer
+        byHandle[handle.easy] = transfer
     }
 
     private func collectFinished() {
@@ -193,19 +206,15 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         _ = curl_multi_remove_handle(multi, transfer.easy)
         active[transfer.id] = nil
         byHandle[transfer.easy] = nil
-        recycle(transfer.easy)
+        recycle(transfer.handle)
         transfer.continuation.resume(returning: result)
     }
 
-    /// Keeps a finished easy handle for the next request; reset clears its options but keeps its
-    /// caches, and connections live in the multi handle anyway.
-    private func recycle(_ easy: UnsafeMutableRawPointer) {
-        guard idleHandles.count < Self.maxIdleHandles else {
-            curl_easy_cleanup(easy)
-            return
-        }
-        curl_easy_reset(easy)
-        idleHandles.append(easy)
+    /// Keeps a finished handle for the next request, cleared of everything the request set; its
+    /// connections live in the multi handle anyway. A handle that cannot be cleared is dropped.
+    private func recycle(_ handle: CurlEasyHandle) {
+        guard idleHandles.count < Self.maxIdleHandles, handle.clearRequest() == CURLE_OK else { return }
+        idleHandles.append(handle)
     }
 }
 

@@ -58,6 +58,10 @@ public final class HTTPClient: HTTPTransport {
     public let configuration: Configuration
     private let loop: CurlEventLoop
     private let nextID = Atomic<UInt64>(1)
+    /// The URL parsed last: a connector sends batch after batch to one endpoint, and a parse by libcurl
+    /// with the host read back and normalised cost more than the rest of `send`'s checks. The same text
+    /// gives the same parse, so the allow-list sees exactly the host it would have seen.
+    private let lastURL = Mutex<CurlURL?>(nil)
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -88,7 +92,7 @@ public final class HTTPClient: HTTPTransport {
 
     /// Sends `request` once. A status code is an answer, not an error: 404 and 503 come back as responses.
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        let url = try CurlURL(request.url)
+        let url = try parsedURL(request.url)
         if let allowed = configuration.allowHosts, !allowed.contains(url.host) {
             throw .hostNotAllowed(host: url.host, url: Redaction.url(request.url))
         }
@@ -108,6 +112,13 @@ public final class HTTPClient: HTTPTransport {
             loop.cancel(id)
         }
         return try result.get()
+    }
+
+    private func parsedURL(_ string: String) throws(HTTPError) -> CurlURL {
+        if let cached = lastURL.withLock({ $0 }), cached.string == string { return cached }
+        let url = try CurlURL(string)
+        lastURL.withLock { $0 = url }
+        return url
     }
 
     /// libcurl sends header lines as given, so a value taken from data could otherwise add fields.
