@@ -6,12 +6,25 @@ import Synchronization
 ///
 /// The redacted URL and the request's secrets are only needed to describe a failure, and computing
 /// them costs more than the rest of a request's bookkeeping, so they are derived when an error is made.
-struct CurlSubmission: Sendable {
+/// A class: it passes through the inbox and the transfer table, where a struct of this size was copied
+/// (and its fields retained and released one by one) at each step.
+final class CurlSubmission: Sendable {
     let id: UInt64
     let request: HTTPRequest
     let url: CurlURL
     let cancelled: CancellationFlag
     let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+
+    init(
+        id: UInt64, request: HTTPRequest, url: CurlURL, cancelled: CancellationFlag,
+        continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+    ) {
+        self.id = id
+        self.request = request
+        self.url = url
+        self.cancelled = cancelled
+        self.continuation = continuation
+    }
 
     var redactedURL: String { Redaction.url(request.url) }
 }
@@ -62,7 +75,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         }
     }
 
+    /// The loop thread's `pthread_self()`, set when it starts.
+    private let loopThread = Atomic<UInt>(0)
+
     // Loop-thread state.
+    /// The loop has seen `stop()`: requests submitted from jobs it still runs are refused.
+    private var loopStopping = false
     private var active: [UInt64: CurlTransfer] = [:]
     private var byHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var idleHandles: [CurlEasyHandle] = []
@@ -80,6 +98,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     func submit(_ submission: CurlSubmission) {
+        // A task running on the loop thread (one preferring this executor) starts its transfer at once:
+        // the loop is between two rounds and owns the handles, so the inbox would only add a round trip.
+        if loopThread.load(ordering: .relaxed) == UInt(pthread_self()) {
+            start(submission, stopping: loopStopping)
+            return
+        }
         let accepted = enqueue(.start(submission))
         if !accepted { submission.continuation.resume(returning: .failure(.cancelled(url: submission.redactedURL))) }
     }
@@ -122,6 +146,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func run() {
+        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
         var operations: [Operation] = []
         let executor = asUnownedTaskExecutor()
         while true {
@@ -138,6 +163,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
                     stopping = inbox.stopping
                     return operations.isEmpty
                 }
+                loopStopping = stopping
                 if empty { break }
                 for operation in operations {
                     switch operation {

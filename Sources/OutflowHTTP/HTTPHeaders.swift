@@ -59,6 +59,31 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         return fields.contains { Self.sameName($0.name, name) }
     }
 
+    /// Whether some field's name contains one of `fragments` (ASCII bytes in lower case), ignoring case:
+    /// one pass over the names that can spare a series of lookups that would all find nothing.
+    func containsName(includingAnyOf fragments: [[UInt8]]) -> Bool {
+        func matches(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+            fragments.contains { needle in
+                guard needle.count <= name.count else { return false }
+                return (0...(name.count - needle.count)).contains { start in
+                    needle.indices.allSatisfy { offset in
+                        let byte = name[start + offset]
+                        return (0x41...0x5A ~= byte ? byte | 0x20 : byte) == needle[offset]
+                    }
+                }
+            }
+        }
+        if let received {
+            return received.bytes.withUnsafeBufferPointer { all in
+                received.lines.contains { matches(UnsafeBufferPointer(rebasing: all[Int($0.nameStart)..<Int($0.nameEnd)])) }
+            }
+        }
+        return fields.contains { field in
+            var name = field.name
+            return name.withUTF8(matches)
+        }
+    }
+
     /// Appends a field without removing others of the same name.
     public mutating func add(_ name: String, _ value: String) {
         materialize()

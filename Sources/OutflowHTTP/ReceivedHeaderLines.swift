@@ -40,7 +40,11 @@ struct ReceivedHeaderLines: Sendable {
         while valueStart < end, line[valueStart] == space || line[valueStart] == tab { valueStart += 1 }
         var valueEnd = end
         while valueEnd > valueStart, line[valueEnd - 1] == space || line[valueEnd - 1] == tab { valueEnd -= 1 }
-        if bytes.isEmpty { bytes.reserveCapacity(512) }
+        if lines.isEmpty {
+            // Room for a typical answer's header block, so the arrays are not regrown line by line.
+            bytes.reserveCapacity(512)
+            lines.reserveCapacity(16)
+        }
         let base = bytes.count
         bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[..<end]))
         lines.append(

@@ -44,6 +44,45 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("response headers as received: any case, repeats in order, values trimmed, rate-limit fields read, copies editable")
+    func receivedHeaders() async throws {
+        try await withServer(script: { _, _ in
+            ScriptedResponse(
+                status: 429,
+                headers: [
+                    ("Set-Cookie", "a=1"), ("X-HubSpot-RateLimit-Remaining", " 0 "), ("set-cookie", "b=2"),
+                    ("x-hubspot-ratelimit-interval-milliseconds", "\t2500"), ("X-Empty", ""), ("Caf\u{e9}-Name", "ok"),
+                ],
+                body: Array("{}".utf8)
+            )
+        }) { server in
+            let client = HTTPClient()
+            let response = try await client.send(HTTPRequest(url: server.origin + "/limited"))
+            #expect(response.status == 429)
+            let headers = response.headers
+            #expect(headers["SET-COOKIE"] == "a=1")
+            #expect(headers.values(for: "set-cookie") == ["a=1", "b=2"])
+            #expect(headers["x-hubspot-ratelimit-remaining"] == "0")
+            #expect(headers["X-Empty"] == "")
+            #expect(headers.contains("x-empty"))
+            #expect(!headers.contains("X-Missing"))
+            #expect(headers["CAF\u{c9}-NAME"] == "ok")
+            #expect(headers["content-length"] == "2")
+            #expect(RateLimitSignals.wait(status: response.status, headers: headers, unixTime: 0) == 2.5)
+            // The same fields as a list built by hand: equal, iterated in order, and a copy can be changed.
+            let names = headers.map(\.name)
+            #expect(names == ["Content-Length", "Set-Cookie", "X-HubSpot-RateLimit-Remaining", "set-cookie", "x-hubspot-ratelimit-interval-milliseconds", "X-Empty", "Caf\u{e9}-Name"])
+            #expect(headers == HTTPHeaders(headers.map { ($0.name, $0.value) }))
+            #expect(headers.count == 7)
+            var edited = headers
+            edited["set-cookie"] = nil
+            edited.add("X-Added", "1")
+            #expect(edited.count == 6)
+            #expect(edited["X-Added"] == "1" && edited["Set-Cookie"] == nil)
+            #expect(headers.values(for: "Set-Cookie").count == 2)
+        }
+    }
+
     @Test("GET, PUT, PATCH and DELETE send their method; a body-less GET sends no body")
     func methods() async throws {
         try await withServer(script: { request, _ in .status(200, body: "\(request.method) \(request.body.count)") }) { server in
