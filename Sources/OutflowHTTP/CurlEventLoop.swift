@@ -13,11 +13,11 @@ final class CurlSubmission: Sendable {
     let request: HTTPRequest
     let url: CurlURL
     let cancelled: CancellationFlag
-    let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+    let continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
 
     init(
         id: UInt64, request: HTTPRequest, url: CurlURL, cancelled: CancellationFlag,
-        continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+        continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
     ) {
         self.id = id
         self.request = request

@@ -8,7 +8,7 @@ final class CurlTransfer {
     let id: UInt64
     let handle: CurlEasyHandle
     let url: CurlURL
-    let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+    let continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
     private let request: HTTPRequest
     /// The request's body, kept alive (and never mutated) for as long as libcurl reads it: borrowed by
     /// `CURLOPT_POSTFIELDS`, or handed out by the read callback for a request that must not be re-sent.

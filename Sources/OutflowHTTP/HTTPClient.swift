@@ -103,8 +103,11 @@ public final class HTTPClient: HTTPTransport {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let flag = CancellationFlag()
         let loop = self.loop
+        // An unsafe continuation: the checked one allocates a guard object per request, and the loop
+        // resumes each submission exactly once (it answers at once, or from its table of transfers,
+        // which it leaves before answering).
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
+            await withUnsafeContinuation { continuation in
                 loop.submit(CurlSubmission(id: id, request: request, url: url, cancelled: flag, continuation: continuation))
             }
         } onCancel: {
