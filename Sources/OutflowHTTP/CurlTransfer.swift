@@ -14,6 +14,8 @@ final class CurlTransfer {
     /// `CURLOPT_POSTFIELDS`, or handed out by the read callback for a request that must not be re-sent.
     fileprivate let requestBody: [UInt8]
     var requestBodyOffset = 0
+    /// The caller runs on the loop thread (it prefers the loop executor) and can be resumed directly.
+    var callerOnLoopThread = false
     var responseHeaders = ReceivedHeaderLines()
     var responseBody: [UInt8] = []
 

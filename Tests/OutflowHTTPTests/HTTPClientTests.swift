@@ -113,13 +113,15 @@ struct HTTPClientTests {
         try await withServer(script: { request, _ in ScriptedResponse(status: 200, body: Array(request.path.utf8), delay: 0.01) }) { server in
             let client = HTTPClient()
             for wave in 0..<2 {
-                let paths = try await withThrowingTaskGroup(of: String.self) { group in
+                // Each task must get the answer to its own request: the loop answers the tasks of a round
+                // together (`CurlEventLoop.resumeBatch`).
+                let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
                     for index in 0..<100 {
-                        group.addTask { try await client.send(HTTPRequest(url: server.origin + "/u/\(index)")).text }
+                        group.addTask { (index, try await client.send(HTTPRequest(url: server.origin + "/u/\(index)")).text) }
                     }
-                    return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+                    return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
                 }
-                #expect(paths == Set((0..<100).map { "/u/\($0)" }), "wave \(wave)")
+                #expect(answers == Dictionary(uniqueKeysWithValues: (0..<100).map { ($0, "/u/\($0)") }), "wave \(wave)")
             }
             #expect(server.requests.count == 200)
             #expect(server.connectionsAccepted <= 100)
