@@ -16,7 +16,10 @@ final class CurlSubmission: Sendable {
     let continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
 
     init(
-        id: UInt64, request: HTTPRequest, url: CurlURL, cancelled: CancellationFlag,
+        id: UInt64,
+        request: HTTPRequest,
+        url: CurlURL,
+        cancelled: CancellationFlag,
         continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
     ) {
         self.id = id

@@ -22,7 +22,10 @@ struct ReceivedHeaderLines: Sendable {
     /// Takes one raw line as libcurl hands it to `CURLOPT_HEADERFUNCTION` (CRLF included). A status line
     /// (after a 100 Continue or a redirect) starts a new header block; a line without a colon is dropped.
     mutating func append(rawLine line: UnsafeRawBufferPointer) {
-        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
+        let space = UInt8(ascii: " ")
+        let tab = UInt8(ascii: "\t")
         var end = line.count
         while end > 0, line[end - 1] == cr || line[end - 1] == lf { end -= 1 }
         guard end > 0 else { return }

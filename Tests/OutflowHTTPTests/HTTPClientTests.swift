@@ -71,7 +71,12 @@ struct HTTPClientTests {
             #expect(RateLimitSignals.wait(status: response.status, headers: headers, unixTime: 0) == 2.5)
             // The same fields as a list built by hand: equal, iterated in order, and a copy can be changed.
             let names = headers.map(\.name)
-            #expect(names == ["Content-Length", "Set-Cookie", "X-HubSpot-RateLimit-Remaining", "set-cookie", "x-hubspot-ratelimit-interval-milliseconds", "X-Empty", "Caf\u{e9}-Name"])
+            #expect(
+                names == [
+                    "Content-Length", "Set-Cookie", "X-HubSpot-RateLimit-Remaining", "set-cookie",
+                    "x-hubspot-ratelimit-interval-milliseconds", "X-Empty", "Caf\u{e9}-Name",
+                ]
+            )
             #expect(headers == HTTPHeaders(headers.map { ($0.name, $0.value) }))
             #expect(headers.count == 7)
             var edited = headers
