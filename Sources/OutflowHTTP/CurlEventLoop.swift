@@ -6,12 +6,28 @@ import Synchronization
 ///
 /// The redacted URL and the request's secrets are only needed to describe a failure, and computing
 /// them costs more than the rest of a request's bookkeeping, so they are derived when an error is made.
-struct CurlSubmission: Sendable {
+/// A class: it passes through the inbox and the transfer table, where a struct of this size was copied
+/// (and its fields retained and released one by one) at each step.
+final class CurlSubmission: Sendable {
     let id: UInt64
     let request: HTTPRequest
     let url: CurlURL
     let cancelled: CancellationFlag
-    let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+    let continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
+
+    init(
+        id: UInt64,
+        request: HTTPRequest,
+        url: CurlURL,
+        cancelled: CancellationFlag,
+        continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
+    ) {
+        self.id = id
+        self.request = request
+        self.url = url
+        self.cancelled = cancelled
+        self.continuation = continuation
+    }
 
     var redactedURL: String { Redaction.url(request.url) }
 }
@@ -29,7 +45,7 @@ final class CancellationFlag: Sendable {
 /// libcurl handles are not thread-safe, so exactly one thread touches them: callers only append to a
 /// mutex-protected inbox and, if the thread is asleep in `curl_multi_poll`, wake it with
 /// `curl_multi_wakeup`. The multi handle keeps the connection cache (keep-alive, HTTP/2 multiplexing)
-/// across transfers, and finished easy handles are reset and reused.
+/// across transfers, and finished easy handles are cleared and reused (`CurlEasyHandle`).
 ///
 /// The loop is also a `TaskExecutor`: jobs enqueued on it run on the loop thread between two rounds of
 /// `curl_multi_perform`. A task that prefers it (`withTaskExecutorPreference(client.taskExecutor)`)
@@ -62,10 +78,16 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         }
     }
 
+    /// The loop thread's `pthread_self()`, set when it starts.
+    private let loopThread = Atomic<UInt>(0)
+
     // Loop-thread state.
+    private var pendingResumes: [(UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>, Result<HTTPResponse, HTTPError>)] = []
+    /// The loop has seen `stop()`: requests submitted from jobs it still runs are refused.
+    private var loopStopping = false
     private var active: [UInt64: CurlTransfer] = [:]
     private var byHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private var idleHandles: [CurlEasyHandle] = []
     private static let maxIdleHandles = 512
 
     init(settings: HTTPClient.Configuration) {
@@ -80,6 +102,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     func submit(_ submission: CurlSubmission) {
+        // A task running on the loop thread (one preferring this executor) starts its transfer at once:
+        // the loop is between two rounds and owns the handles, so the inbox would only add a round trip.
+        if loopThread.load(ordering: .relaxed) == UInt(pthread_self()) {
+            start(submission, stopping: loopStopping, onLoopThread: true)
+            return
+        }
         let accepted = enqueue(.start(submission))
         if !accepted { submission.continuation.resume(returning: .failure(.cancelled(url: submission.redactedURL))) }
     }
@@ -122,27 +150,40 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func run() {
+        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
         var operations: [Operation] = []
         let executor = asUnownedTaskExecutor()
         while true {
-            let stopping = inbox.withLock { inbox in
-                swap(&operations, &inbox.operations)
-                inbox.sleeping = false
-                if inbox.stopping { inbox.closed = true }
-                return inbox.stopping
-            }
-            for operation in operations {
-                switch operation {
-                case .start(let submission): start(submission, stopping: stopping)
-                case .cancel(let id): if let transfer = active[id] { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
-                case .run(let job): job.runSynchronously(on: executor)
+            // Jobs run here queue more work (a task resumed with its answer submits its next request, a
+            // finished child task resumes its parent); taking that at once, before driving the transfers,
+            // gives libcurl every new request in one `curl_multi_perform` instead of one call each. The
+            // rounds are bounded so jobs that keep queueing jobs cannot hold the transfers up.
+            var stopping = false
+            for _ in 0..<Self.drainRounds {
+                let empty = inbox.withLock { inbox in
+                    swap(&operations, &inbox.operations)
+                    inbox.sleeping = false
+                    if inbox.stopping { inbox.closed = true }
+                    stopping = inbox.stopping
+                    return operations.isEmpty
                 }
+                loopStopping = stopping
+                if empty { break }
+                for operation in operations {
+                    switch operation {
+                    case .start(let submission): start(submission, stopping: stopping, onLoopThread: false)
+                    case .cancel(let id): if let transfer = active[id] { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
+                    case .run(let job): job.runSynchronously(on: executor)
+                    }
+                }
+                operations.removeAll(keepingCapacity: true)
+                if stopping { break }
             }
-            operations.removeAll(keepingCapacity: true)
             if stopping { break }
             var running: Int32 = 0
             _ = curl_multi_perform(multi, &running)
             collectFinished()
+            resumeBatch()
             // Work queued meanwhile (a job resumed by a finished transfer, a request it submitted) is taken
             // at once; only an empty inbox lets the loop sleep until a socket, a timeout or a caller wakes it.
             let idle = inbox.withLock { inbox in
@@ -153,30 +194,35 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             if idle { _ = curl_multi_poll(multi, nil, 0, 1000, nil) }
         }
         for transfer in Array(active.values) { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
-        for handle in idleHandles { curl_easy_cleanup(handle) }
+        resumeBatch()
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
     }
 
-    private func start(_ submission: CurlSubmission, stopping: Bool) {
+    /// How many times the loop takes newly queued work before it drives the transfers again.
+    private static let drainRounds = 8
+
+    private func start(_ submission: CurlSubmission, stopping: Bool, onLoopThread: Bool) {
         if stopping || submission.cancelled.isSet {
             submission.continuation.resume(returning: .failure(.cancelled(url: submission.redactedURL)))
             return
         }
-        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+        guard let handle = idleHandles.popLast() ?? CurlEasyHandle(settings: settings) else {
             submission.continuation.resume(returning: .failure(.transport(url: submission.redactedURL, code: Int(CURLE_OUT_OF_MEMORY.rawValue), detail: "out of memory")))
             return
         }
-        let transfer = CurlTransfer(submission: submission, easy: easy)
-        var code = transfer.configure(submission.request, settings: settings)
-        if code == CURLE_OK, curl_multi_add_handle(multi, easy) != CURLM_OK { code = CURLE_FAILED_INIT }
+        let transfer = CurlTransfer(submission: submission, handle: handle)
+        var code = transfer.configure(submission.request)
+        if code == CURLE_OK, curl_multi_add_handle(multi, handle.easy) != CURLM_OK { code = CURLE_FAILED_INIT }
         guard code == CURLE_OK else {
-            recycle(easy)
-            submission.continuation.resume(returning: transfer.result(code))
+            let result = transfer.result(code)
+            recycle(handle)
+            submission.continuation.resume(returning: result)
             return
         }
+        transfer.callerOnLoopThread = onLoopThread
         active[submission.id] = transfer
-        byHandle[easy] = transfer
+        byHandle[handle.easy] = transfer
     }
 
     private func collectFinished() {
@@ -193,19 +239,39 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         _ = curl_multi_remove_handle(multi, transfer.easy)
         active[transfer.id] = nil
         byHandle[transfer.easy] = nil
-        recycle(transfer.easy)
-        transfer.continuation.resume(returning: result)
+        recycle(transfer.handle)
+        if transfer.callerOnLoopThread {
+            transfer.continuation.resume(returning: result)
+        } else {
+            pendingResumes.append((transfer.continuation, result))
+        }
     }
 
-    /// Keeps a finished easy handle for the next request; reset clears its options but keeps its
-    /// caches, and connections live in the multi handle anyway.
-    private func recycle(_ easy: UnsafeMutableRawPointer) {
-        guard idleHandles.count < Self.maxIdleHandles else {
-            curl_easy_cleanup(easy)
+    /// Answers the callers on the cooperative pool whose transfers ended in this round, with one wake-up.
+    ///
+    /// Resuming a task on the pool wakes a worker thread, which (on a busy core) runs at once, before
+    /// the loop resumes the next one: a round that ends k transfers cost k wake-ups and 2k thread
+    /// switches. One task that resumes them all costs one. A task that runs on this thread (it prefers
+    /// the loop executor) is resumed directly instead, as is a lone caller.
+    private func resumeBatch() {
+        guard !pendingResumes.isEmpty else { return }
+        if pendingResumes.count == 1 {
+            let (continuation, result) = pendingResumes.removeLast()
+            continuation.resume(returning: result)
             return
         }
-        curl_easy_reset(easy)
-        idleHandles.append(easy)
+        let batch = pendingResumes
+        pendingResumes.removeAll(keepingCapacity: true)
+        Task.detached {
+            for (continuation, result) in batch { continuation.resume(returning: result) }
+        }
+    }
+
+    /// Keeps a finished handle for the next request, cleared of everything the request set; its
+    /// connections live in the multi handle anyway. A handle that cannot be cleared is dropped.
+    private func recycle(_ handle: CurlEasyHandle) {
+        guard idleHandles.count < Self.maxIdleHandles, handle.clearRequest() == CURLE_OK else { return }
+        idleHandles.append(handle)
     }
 }
 

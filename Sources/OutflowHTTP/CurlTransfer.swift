@@ -6,78 +6,63 @@ import CCurl
 /// libcurl holds the unretained pointer given to the write and header callbacks.
 final class CurlTransfer {
     let id: UInt64
-    let easy: UnsafeMutableRawPointer
+    let handle: CurlEasyHandle
     let url: CurlURL
-    let continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>
+    let continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
     private let request: HTTPRequest
-    private var headerList: UnsafeMutablePointer<curl_slist>?
-    private let errorBuffer: UnsafeMutablePointer<CChar>
     /// The request's body, kept alive (and never mutated) for as long as libcurl reads it: borrowed by
     /// `CURLOPT_POSTFIELDS`, or handed out by the read callback for a request that must not be re-sent.
     fileprivate let requestBody: [UInt8]
     var requestBodyOffset = 0
-    var responseHeaders = HTTPHeaders()
+    /// The caller runs on the loop thread (it prefers the loop executor) and can be resumed directly.
+    var callerOnLoopThread = false
+    var responseHeaders = ReceivedHeaderLines()
     var responseBody: [UInt8] = []
 
-    init(submission: CurlSubmission, easy: UnsafeMutableRawPointer) {
+    var easy: UnsafeMutableRawPointer { handle.easy }
+
+    init(submission: CurlSubmission, handle: CurlEasyHandle) {
         id = submission.id
-        self.easy = easy
+        self.handle = handle
         url = submission.url
         request = submission.request
         requestBody = submission.request.body ?? []
         continuation = submission.continuation
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorBuffer.initialize(to: 0)
     }
 
     /// Only computed for a failure: see `CurlSubmission`.
     var redactedURL: String { Redaction.url(request.url) }
 
-    deinit {
-        curl_slist_free_all(headerList)
-        errorBuffer.deallocate()
-    }
-
-    /// Sets every option of the request on the (freshly reset) easy handle.
-    func configure(_ request: HTTPRequest, settings: HTTPClient.Configuration) -> CURLcode {
+    /// Sets the request's own options on a handle that holds the client's shared ones
+    /// (`CurlEasyHandle`) and nothing of an earlier request.
+    func configure(_ request: HTTPRequest) -> CURLcode {
         let context = Unmanaged.passUnretained(self).toOpaque()
         var code = CURLE_OK
         func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
+        handle.errorBuffer.pointee = 0
         set(outflow_easy_setopt_url(easy, CURLOPT_CURLU, url.handle))
-        set(outflow_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-        // Signals cannot be used from a multi-threaded process; the threaded resolver needs none.
-        set(outflow_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
-        set(outflow_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
-        // With HTTP/2, wait for a connection that can multiplex rather than opening a second one.
-        set(outflow_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1))
-        set(outflow_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
-        set(outflow_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
-        set(outflow_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
-        set(outflow_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout)))
         set(outflow_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout)))
-        set(outflow_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""))
-        set(outflow_easy_setopt_string(easy, CURLOPT_USERAGENT, settings.userAgent))
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
-        set(outflow_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteBody))
         set(outflow_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
-        set(outflow_easy_setopt_callback(easy, CURLOPT_HEADERFUNCTION, curlWriteHeader))
         set(outflow_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
         set(configureMethod(request))
-        set(configureHeaders(request))
+        set(handle.setHeaders(of: request))
         return code
     }
 
+    /// Sets method and body; `CurlEasyHandle.clearRequest` undoes every option set here.
     private func configureMethod(_ request: HTTPRequest) -> CURLcode {
         let method = request.method
         guard request.body != nil || method == .post || method == .put || method == .patch else {
-            if method == .get { return outflow_easy_setopt_long(easy, CURLOPT_HTTPGET, 1) }
+            // A cleared handle is already a GET.
+            if method == .get { return CURLE_OK }
             if method == .head { return outflow_easy_setopt_long(easy, CURLOPT_NOBODY, 1) }
             return outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
         }
         var code = outflow_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(requestBody.count))
         if request.isIdempotent {
             // POSTFIELDS borrows the bytes rather than copying them (COPYPOSTFIELDS): `requestBody` is an
-            // immutable array this transfer owns, so its storage stays put until the handle is reset.
+            // immutable array this transfer owns, so its storage stays put until the loop clears the handle
+            // (`CurlEasyHandle.clearRequest`), which it does before it lets the transfer go.
             // The size is set first, or libcurl would stop at a zero byte.
             if code == CURLE_OK {
                 code = requestBody.withUnsafeBytes { bytes in
@@ -101,34 +86,16 @@ final class CurlTransfer {
         return code
     }
 
-    private func configureHeaders(_ request: HTTPRequest) -> CURLcode {
-        var lines: [String] = []
-        for field in request.headers {
-            // "Name;" is libcurl's way to send a field with an empty value ("Name:" would remove it).
-            lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
-        }
-        // libcurl sends "Expect: 100-continue" for bodies over 1 KiB and waits a round trip (or a second)
-        // for the interim answer; an empty value suppresses it.
-        if !request.headers.contains("Expect") { lines.append("Expect:") }
-        // Without a type of our own libcurl would label a body as a form; send none rather than a wrong one.
-        if request.body != nil, !request.headers.contains("Content-Type") { lines.append("Content-Type:") }
-        for line in lines {
-            guard let appended = curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
-            headerList = appended
-        }
-        return outflow_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
-    }
-
     /// The response once libcurl reports the transfer done with `code`.
     func result(_ code: CURLcode) -> Result<HTTPResponse, HTTPError> {
         guard code == CURLE_OK else { return .failure(error(code)) }
         var status = 0
         _ = outflow_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, headers: responseHeaders, body: responseBody))
+        return .success(HTTPResponse(status: status, headers: HTTPHeaders(received: responseHeaders), body: responseBody))
     }
 
     private func error(_ code: CURLcode) -> HTTPError {
-        let message = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
+        let message = handle.errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: handle.errorBuffer)
         let detail = Redaction.scrub(message, secrets: Redaction.secrets(of: request))
         let url = redactedURL
         switch code {
@@ -169,27 +136,10 @@ final class CurlTransfer {
         let (seconds, attoseconds) = duration.components
         return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
     }
-
-    /// Appends one header line; a new status line (after a 100 Continue or a redirect) starts over.
-    func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
-        var bytes = line[...]
-        while let last = bytes.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
-        guard !bytes.isEmpty else { return }
-        if bytes.starts(with: "HTTP/".utf8) {
-            responseHeaders = HTTPHeaders()
-            return
-        }
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
-        let name = String(decoding: bytes[..<colon], as: UTF8.self)
-        var value = bytes[(colon + 1)...]
-        while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { value = value.dropFirst() }
-        while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value = value.dropLast() }
-        responseHeaders.add(name, String(decoding: value, as: UTF8.self))
-    }
 }
 
 /// CURLOPT_WRITEFUNCTION: body bytes arrive here in chunks.
-private let curlWriteBody: outflow_curl_data_callback = { buffer, size, count, context in
+let curlWriteBody: outflow_curl_data_callback = { buffer, size, count, context in
     let length = size * count
     guard let buffer, let context else { return length }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
@@ -211,10 +161,10 @@ private let curlReadBody: outflow_curl_data_callback = { buffer, size, count, co
 }
 
 /// CURLOPT_HEADERFUNCTION: called once per complete header line, status line included.
-private let curlWriteHeader: outflow_curl_data_callback = { buffer, size, count, context in
+let curlWriteHeader: outflow_curl_data_callback = { buffer, size, count, context in
     let length = size * count
     guard let buffer, let context else { return length }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
+    transfer.responseHeaders.append(rawLine: UnsafeRawBufferPointer(start: buffer, count: length))
     return length
 }

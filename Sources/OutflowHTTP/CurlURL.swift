@@ -8,6 +8,8 @@ import CCurl
 final class CurlURL: @unchecked Sendable {
     // Owned, never mutated after init, and only read by libcurl during the one transfer that uses it.
     let handle: OpaquePointer
+    /// The text it was parsed from.
+    let string: String
     /// Lower case, without IPv6 brackets or a trailing dot.
     let host: String
 
@@ -29,6 +31,7 @@ final class CurlURL: @unchecked Sendable {
             throw .invalidURL(url: Redaction.url(string), detail: "the URL has no host")
         }
         self.handle = handle
+        self.string = string
         self.host = Self.normalizedHost(host)
     }
 

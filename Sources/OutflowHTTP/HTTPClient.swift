@@ -58,6 +58,10 @@ public final class HTTPClient: HTTPTransport {
     public let configuration: Configuration
     private let loop: CurlEventLoop
     private let nextID = Atomic<UInt64>(1)
+    /// The URL parsed last: a connector sends batch after batch to one endpoint, and a parse by libcurl
+    /// with the host read back and normalised cost more than the rest of `send`'s checks. The same text
+    /// gives the same parse, so the allow-list sees exactly the host it would have seen.
+    private let lastURL = Mutex<CurlURL?>(nil)
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -88,7 +92,7 @@ public final class HTTPClient: HTTPTransport {
 
     /// Sends `request` once. A status code is an answer, not an error: 404 and 503 come back as responses.
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        let url = try CurlURL(request.url)
+        let url = try parsedURL(request.url)
         if let allowed = configuration.allowHosts, !allowed.contains(url.host) {
             throw .hostNotAllowed(host: url.host, url: Redaction.url(request.url))
         }
@@ -99,8 +103,11 @@ public final class HTTPClient: HTTPTransport {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let flag = CancellationFlag()
         let loop = self.loop
+        // An unsafe continuation: the checked one allocates a guard object per request, and the loop
+        // resumes each submission exactly once (it answers at once, or from its table of transfers,
+        // which it leaves before answering).
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
+            await withUnsafeContinuation { continuation in
                 loop.submit(CurlSubmission(id: id, request: request, url: url, cancelled: flag, continuation: continuation))
             }
         } onCancel: {
@@ -108,6 +115,13 @@ public final class HTTPClient: HTTPTransport {
             loop.cancel(id)
         }
         return try result.get()
+    }
+
+    private func parsedURL(_ string: String) throws(HTTPError) -> CurlURL {
+        if let cached = lastURL.withLock({ $0 }), cached.string == string { return cached }
+        let url = try CurlURL(string)
+        lastURL.withLock { $0 = url }
+        return url
     }
 
     /// libcurl sends header lines as given, so a value taken from data could otherwise add fields.

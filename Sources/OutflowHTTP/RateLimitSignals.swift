@@ -14,6 +14,9 @@ import CCurl
 public enum RateLimitSignals {
     /// Seconds to wait before the next request of this endpoint group, or nil when the headers ask for nothing.
     public static func wait(status: Int, headers: HTTPHeaders, unixTime: Double) -> Double? {
+        // Every field read below is `Retry-After` or has "ratelimit" in its name; most answers have
+        // neither, and one pass over the names costs less than the dozen lookups.
+        guard headers.containsName(includingAnyOf: relevantNameFragments) else { return nil }
         var waits: [Double] = []
         if let retryAfter = headers["Retry-After"], let wait = retryAfterSeconds(retryAfter, unixTime: unixTime) {
             waits.append(wait)
@@ -37,6 +40,8 @@ public enum RateLimitSignals {
         }
         return waits.map { max(0, $0) }.max()
     }
+
+    private static let relevantNameFragments = [Array("retry-after".utf8), Array("ratelimit".utf8)]
 
     /// `Retry-After: 120` or `Retry-After: Fri, 31 Dec 1999 23:59:59 GMT`, as seconds from now.
     public static func retryAfterSeconds(_ value: String, unixTime: Double) -> Double? {

@@ -74,9 +74,14 @@ struct KlaviyoConnectorTests {
             #expect(results.allSatisfy { $0.isCreated }, "\(results)")
             let stored = try await harness.users()
             #expect(stored.count == 2)
-            #expect(results.map(\.id) == stored.map { Self.string($0["id"]) })
-            #expect(stored[0]["attributes"]?["location"]?["city"] == "London")
-            #expect(stored[0]["attributes"]?["properties"]?["plan"] == "pro")
+            // The two creates are separate requests sent concurrently: the mock may store them in either
+            // order, so each result is matched to its profile by email.
+            func profile(_ email: String) -> JSONValue? { stored.first { $0["attributes"]?["email"] == .string(email) } }
+            let ada = profile("ada@example.org"), alan = profile("alan@example.org")
+            #expect(results.map(\.id) == [Self.string(ada?["id"]), Self.string(alan?["id"])])
+            #expect(results.allSatisfy { $0.id != nil })
+            #expect(ada?["attributes"]?["location"]?["city"] == "London")
+            #expect(ada?["attributes"]?["properties"]?["plan"] == "pro")
         }
     }
 

@@ -150,4 +150,92 @@ struct HTTPClientExecutorTests {
             #expect(received.allSatisfy { $0.header("Expect") == nil })
         }
     }
+
+    /// One request of the reuse sequence, and what the server must see of it.
+    struct Step {
+        var request: HTTPRequest
+        var method: String
+        var bodyCount: Int
+
+        init(_ method: HTTPMethod, body: String? = nil, idempotent: Bool? = nil, contentType: String? = nil, sees: String? = nil) {
+            request = HTTPRequest(method: method, url: "", body: body.map { Array($0.utf8) }, isIdempotent: idempotent)
+            if let contentType { request.headers["Content-Type"] = contentType }
+            self.method = sees ?? method.rawValue
+            bodyCount = body?.utf8.count ?? 0
+        }
+    }
+
+    /// Every request follows one that set other options on the same handle: GET after a POST with a
+    /// body, HEAD after PUT, GET after HEAD, a create after an idempotent POST and the reverse, a custom
+    /// method after POST, a body-less POST after a custom method with a body...
+    static let reuseSequence: [Step] = [
+        Step(.put, body: String(repeating: "p", count: 5000), contentType: "application/json"),
+        Step(.get),
+        Step(.post, body: "abc", idempotent: true, contentType: "application/json"),
+        Step(.get),
+        Step(.put, body: "four"),
+        Step(.head),
+        Step(.get),
+        Step(.post, body: "idem", idempotent: true),
+        Step(.post, body: "{}", idempotent: false, contentType: "application/json"),
+        Step(.post, body: "again", idempotent: true),
+        Step(.post, body: "{}", idempotent: false),
+        Step("PURGE"),
+        Step(.post, body: "xy"),
+        Step("REPORT", body: "rb", contentType: "text/plain"),
+        Step(.delete),
+        Step(.patch, body: "patch!", contentType: "application/merge-patch+json"),
+        Step(.head),
+        Step(.post, body: ""),
+        Step("OPTIONS"),
+        Step(.get),
+    ]
+
+    @Test("every method and body combination after every other on a reused handle: method, body, headers as sent")
+    func handleReuseEveryCombination() async throws {
+        try await withServer(script: { request, _ in
+            .status(200, body: request.method == "HEAD" ? "" : "\(request.method) \(request.body.count)")
+        }) { server in
+            let client = HTTPClient()
+            // One at a time: each request takes the handle the previous one left.
+            for (index, step) in Self.reuseSequence.enumerated() {
+                var request = step.request
+                request.url = server.origin + "/step\(index)"
+                request.headers["X-Step"] = String(index)
+                let response = try await client.send(request)
+                #expect(response.status == 200)
+                #expect(response.text == (step.method == "HEAD" ? "" : "\(step.method) \(step.bodyCount)"), "step \(index)")
+            }
+            let received = server.requests
+            try #require(received.count == Self.reuseSequence.count)
+            for (index, (step, seen)) in zip(Self.reuseSequence, received).enumerated() {
+                #expect(seen.method == step.method, "step \(index)")
+                #expect(seen.path == "/step\(index)")
+                #expect(seen.body.count == step.bodyCount, "step \(index)")
+                #expect(seen.header("X-Step") == String(index), "step \(index)")
+                #expect(seen.headers.filter { $0.0.lowercased() == "x-step" }.count == 1, "step \(index)")
+                #expect(seen.header("Content-Type") == step.request.headers["Content-Type"], "step \(index)")
+                #expect(seen.header("Expect") == nil, "step \(index)")
+                let sendsLength = step.request.body != nil || ["POST", "PUT", "PATCH"].contains(step.method)
+                #expect((seen.header("Content-Length") != nil) == sendsLength, "step \(index)")
+            }
+        }
+    }
+
+    @Test("a create on a handle an idempotent POST used before still refuses libcurl's hidden re-send")
+    func createAfterIdempotentPostIsNotResent() async throws {
+        try await withServer(script: { request, _ in
+            request.path == "/create" && request.connection == 0 ? ScriptedResponse(action: .closeWithoutResponse) : .status(200)
+        }) { server in
+            let client = HTTPClient()
+            let upsert = HTTPRequest(method: .post, url: server.origin + "/upsert", body: Array("[1]".utf8), isIdempotent: true)
+            let first = try await client.send(upsert)
+            #expect(first.status == 200)
+            let error = await #expect(throws: HTTPError.self) {
+                try await client.send(HTTPRequest(method: .post, url: server.origin + "/create", body: Array("{}".utf8)))
+            }
+            #expect(error?.mayHaveReachedServer == true)
+            #expect(server.requests.map(\.path) == ["/upsert", "/create"])
+        }
+    }
 }

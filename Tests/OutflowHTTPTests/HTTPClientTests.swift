@@ -44,6 +44,50 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("response headers as received: any case, repeats in order, values trimmed, rate-limit fields read, copies editable")
+    func receivedHeaders() async throws {
+        try await withServer(script: { _, _ in
+            ScriptedResponse(
+                status: 429,
+                headers: [
+                    ("Set-Cookie", "a=1"), ("X-HubSpot-RateLimit-Remaining", " 0 "), ("set-cookie", "b=2"),
+                    ("x-hubspot-ratelimit-interval-milliseconds", "\t2500"), ("X-Empty", ""), ("Caf\u{e9}-Name", "ok"),
+                ],
+                body: Array("{}".utf8)
+            )
+        }) { server in
+            let client = HTTPClient()
+            let response = try await client.send(HTTPRequest(url: server.origin + "/limited"))
+            #expect(response.status == 429)
+            let headers = response.headers
+            #expect(headers["SET-COOKIE"] == "a=1")
+            #expect(headers.values(for: "set-cookie") == ["a=1", "b=2"])
+            #expect(headers["x-hubspot-ratelimit-remaining"] == "0")
+            #expect(headers["X-Empty"] == "")
+            #expect(headers.contains("x-empty"))
+            #expect(!headers.contains("X-Missing"))
+            #expect(headers["CAF\u{c9}-NAME"] == "ok")
+            #expect(headers["content-length"] == "2")
+            #expect(RateLimitSignals.wait(status: response.status, headers: headers, unixTime: 0) == 2.5)
+            // The same fields as a list built by hand: equal, iterated in order, and a copy can be changed.
+            let names = headers.map(\.name)
+            #expect(
+                names == [
+                    "Content-Length", "Set-Cookie", "X-HubSpot-RateLimit-Remaining", "set-cookie",
+                    "x-hubspot-ratelimit-interval-milliseconds", "X-Empty", "Caf\u{e9}-Name",
+                ]
+            )
+            #expect(headers == HTTPHeaders(headers.map { ($0.name, $0.value) }))
+            #expect(headers.count == 7)
+            var edited = headers
+            edited["set-cookie"] = nil
+            edited.add("X-Added", "1")
+            #expect(edited.count == 6)
+            #expect(edited["X-Added"] == "1" && edited["Set-Cookie"] == nil)
+            #expect(headers.values(for: "Set-Cookie").count == 2)
+        }
+    }
+
     @Test("GET, PUT, PATCH and DELETE send their method; a body-less GET sends no body")
     func methods() async throws {
         try await withServer(script: { request, _ in .status(200, body: "\(request.method) \(request.body.count)") }) { server in
@@ -74,13 +118,15 @@ struct HTTPClientTests {
         try await withServer(script: { request, _ in ScriptedResponse(status: 200, body: Array(request.path.utf8), delay: 0.01) }) { server in
             let client = HTTPClient()
             for wave in 0..<2 {
-                let paths = try await withThrowingTaskGroup(of: String.self) { group in
+                // Each task must get the answer to its own request: the loop answers the tasks of a round
+                // together (`CurlEventLoop.resumeBatch`).
+                let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
                     for index in 0..<100 {
-                        group.addTask { try await client.send(HTTPRequest(url: server.origin + "/u/\(index)")).text }
+                        group.addTask { (index, try await client.send(HTTPRequest(url: server.origin + "/u/\(index)")).text) }
                     }
-                    return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+                    return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
                 }
-                #expect(paths == Set((0..<100).map { "/u/\($0)" }), "wave \(wave)")
+                #expect(answers == Dictionary(uniqueKeysWithValues: (0..<100).map { ($0, "/u/\($0)") }), "wave \(wave)")
             }
             #expect(server.requests.count == 200)
             #expect(server.connectionsAccepted <= 100)
