@@ -249,7 +249,23 @@ def main():
                 "**mock-bound**)" if mock_bound else "not mock-bound)")
     elif first:
         ceiling_text = "; mock ceiling not measured (wrk missing or failed)"
-    if first and peer:
+    pairs = sync.get("first sync vs peer, alternating pairs")
+    if pairs:
+        # Judged on the median of alternating pairs: on a shared VM one run of each side can land in
+        # different slow or fast spells; the pair ratios and the fastest runs are shown beside it.
+        outflow_runs, peer_runs = pairs["outflowProfilesPerSecond"], pairs["peerProfilesPerSecond"]
+        median_ratio = pairs["medianRatio"]
+        bound_text = ""
+        if ceiling and ceiling.get("contactsPerSecond"):
+            share = pairs["medianOutflow"] / ceiling["contactsPerSecond"]
+            bound_text = (f"; mock ceiling (wrk, new contacts as in a first sync) {rate(ceiling['contactsPerSecond'])} contacts/s, "
+                          f"median Outflow at {share:.0%} of it ({'**mock-bound**' if share >= 0.9 else 'not mock-bound'})")
+        add(f"end to end, {plabel} profiles, no rate limit: Outflow vs the `hubspot-api-client` peer (8 threads)", ">= 10x the peer (#6)",
+            f"median of {pairs['pairs']} alternating pairs: Outflow {rate(pairs['medianOutflow'])} profiles/s vs peer {rate(pairs['medianPeer'])} = "
+            f"{median_ratio:.1f}x (Outflow runs {', '.join(rate(r) for r in outflow_runs)}; peer runs {', '.join(rate(r) for r in peer_runs)}; "
+            f"pair ratios {', '.join(f'{r:.1f}x' for r in pairs['ratios'])}; fastest runs {max(outflow_runs) / max(peer_runs):.1f}x){bound_text}",
+            at_least(median_ratio, 10), commands["pairs"])
+    elif first and peer:
         ratio = first["profilesPerSecond"] / peer["profilesPerSecond"]
         verdict = at_least(ratio, 10)
         if mock_bound and ratio < 10:

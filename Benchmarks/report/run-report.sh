@@ -20,7 +20,8 @@
 #      and in the worker host, the plain Python loop, peak memory of the 10M-row read;
 #   3. Benchmarks/http/run-http-bench.sh: HTTPClient vs raw libcurl multi, nginx on core 1;
 #   4. Benchmarks/sync/sync_bench.py: requests per 100 profiles, dry run, end to end vs the
-#      hubspot-api-client peer, the mock's wrk ceiling, the rate-limited sync; mock on core 1.
+#      hubspot-api-client peer (three alternating pairs), the mock's wrk ceilings, the rate-limited
+#      sync; mock on core 1.
 # Then Benchmarks/report/report_table.py prints the table (also written to DIR/report.md).
 # It installs nothing: a missing tool is reported with the line that installs it.
 set -euo pipefail
@@ -45,10 +46,10 @@ done
 
 if [ "$mode" = quick ]; then
   rows=20000; rows_label=20k; memory_rows=200000; memory_label=200k
-  http_requests=2000; sync_profiles=20000; sync_label=20k; wrk_seconds=3
+  http_requests=2000; sync_profiles=20000; sync_label=20k; wrk_seconds=3; pairs=1
 else
   rows=1000000; rows_label=1M; memory_rows=10000000; memory_label=10M
-  http_requests=20000; sync_profiles=100000; sync_label=100k; wrk_seconds=10
+  http_requests=20000; sync_profiles=100000; sync_label=100k; wrk_seconds=10; pairs=3
 fi
 out=${out:-/tmp/outflow-report-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
@@ -122,6 +123,7 @@ meta = {
         "sync": "$sync --only sync",
         "dryRun": "$sync --only dry-run",
         "peer": "$sync --only sync --only peer --peer-python $peer_python",
+        "pairs": "$sync --only sync --pairs $pairs --peer-python $peer_python",
         "rateLimited": "$sync --only rate-limited",
     },
 }
@@ -145,7 +147,7 @@ log "HTTP client vs raw libcurl multi ($http_requests requests x 3 rounds)"
 # --- 3. Whole syncs against the HubSpot mock: mock on core 1, outflow and the peer on core 0. ---
 log "whole syncs ($sync_label profiles): requests, dry run, peer, wrk ceiling, rate-limited"
 (cd "$root" && python3 Benchmarks/sync/sync_bench.py --outflow "$outflow" --profiles "$sync_profiles" \
-  --peer-python "$peer_python" --wrk-seconds "$wrk_seconds" >"$out/sync.jsonl" 2>"$out/sync.stderr") \
+  --peer-python "$peer_python" --wrk-seconds "$wrk_seconds" --pairs "$pairs" >"$out/sync.jsonl" 2>"$out/sync.stderr") \
   || log "sync_bench.py failed (see $out/sync.stderr)"
 
 log "done in $(( $(date +%s) - started )) s; outputs in $out"

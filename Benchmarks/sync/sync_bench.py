@@ -22,7 +22,8 @@ The mock is pinned to core 1 and the client to core 0 (`taskset`), as the issue 
     python3 Benchmarks/sync/sync_bench.py --profiles 100000 --peer-python /tmp/peer/bin/python
 
 Prints one JSON object per scenario (Benchmarks/report/run-report.sh reads them). `--only` picks
-scenarios: sync (first sync, re-runs, mock ceiling), peer, rate-limited, dry-run.
+scenarios: sync (first sync, re-runs, mock ceiling), peer, rate-limited, dry-run; `--pairs N` adds N
+alternating (Outflow first sync, peer) pairs and the median of their ratios.
 """
 import argparse
 import csv
@@ -206,6 +207,10 @@ def main():
     parser.add_argument("--only", action="append", choices=["sync", "peer", "rate-limited", "dry-run"],
                         help="run only these scenarios (repeatable); the peer still needs --peer-python")
     parser.add_argument("--wrk-seconds", type=int, default=10, help="how long wrk measures the mock's ceiling")
+    parser.add_argument("--pairs", type=int, default=0,
+                        help="also run N alternating pairs of (Outflow first sync, peer), each on a fresh mock, "
+                             "and report the ratio of each pair (needs --peer-python); on a noisy machine the "
+                             "median ratio says more than one run of each")
     args = parser.parse_args()
     if args.only:
         scenarios = set(args.only)
@@ -298,6 +303,38 @@ def main():
                                                "ratio": round(seconds / minimum, 3) if minimum else None,
                                                "counts": line["counts"], "peakRSSMB": rss}
             mock.stop()
+
+        if args.pairs > 0 and args.peer_python:
+            # Alternating, so a slow spell of the machine hits both sides alike.
+            generate(directory, args.profiles)
+            unlimited = ["--connectors", unlimited_connectors(directory)]
+            outflow_rates, peer_rates = [], []
+            for _ in range(args.pairs):
+                mock = Mock(args.outflow, "off")
+                ws = workspace(directory, csv_path, mock.origin)
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(state + suffix):
+                        os.unlink(state + suffix)
+                seconds, line, _ = run(args.outflow, ws, state, unlimited)
+                created = line["counts"]["created"]
+                mock.stop()
+                if created != args.profiles:
+                    raise SystemExit(f"a paired Outflow sync created {created} of {args.profiles}")
+                outflow_rates.append(round(args.profiles / seconds))
+                mock = Mock(args.outflow, "off")
+                done = subprocess.run(
+                    ["taskset", "-c", "0", args.peer_python, os.path.join(ROOT, "Benchmarks/peers/hubspot_peer.py"),
+                     "--host", mock.origin, "--csv", csv_path, "--threads", "8"],
+                    stdout=subprocess.PIPE, text=True,
+                )
+                mock.stop()
+                peer_rates.append(json.loads(done.stdout.strip().splitlines()[-1])["profilesPerSecond"])
+            ratios = [round(o / p, 2) for o, p in zip(outflow_rates, peer_rates)]
+            results["first sync vs peer, alternating pairs"] = {
+                "pairs": args.pairs, "outflowProfilesPerSecond": outflow_rates, "peerProfilesPerSecond": peer_rates,
+                "ratios": ratios, "medianRatio": sorted(ratios)[len(ratios) // 2],
+                "medianOutflow": sorted(outflow_rates)[len(outflow_rates) // 2],
+                "medianPeer": sorted(peer_rates)[len(peer_rates) // 2]}
 
     for name, figures in results.items():
         print(json.dumps({"scenario": name, **figures}))
