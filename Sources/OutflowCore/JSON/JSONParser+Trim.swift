@@ -41,122 +41,49 @@ extension JSONParser {
 
     /// The top-level object, its `trim.records` member parsed as trimmed records.
     private mutating func parseObject(trimming trim: JSONTrim) throws(JSONSyntaxError) -> JSONValue {
-        try members { parser, key throws(JSONSyntaxError) in
-            if key == trim.records, parser.peek() == UInt8(ascii: "[") { return try parser.parseRecords(keeping: trim.keep) }
-            return try parser.parseValue()
-        }
-    }
-
-    private mutating func parseRecords(keeping keep: Set<String>) throws(JSONSyntaxError) -> JSONValue {
         // Member names compared as bytes, so a skipped member costs no String.
-        let kept = keep.map { Array($0.utf8) }
-        try enter()
-        defer { depth -= 1 }
-        offset += 1
-        var items: [JSONValue] = []
-        if peek() == UInt8(ascii: "]") {
-            offset += 1
-            return .array(items)
-        }
-        while true {
-            if peek() == UInt8(ascii: "{") {
-                items.append(try record(keeping: kept))
+        let kept = trim.keep.map { Array($0.utf8) }
+        var members: [(key: String, value: JSONValue)] = []
+        try forEachMember { parser throws(JSONSyntaxError) in
+            let key = try parser.parseString()
+            try parser.expect(UInt8(ascii: ":"), "':' after the member name")
+            if key == trim.records, parser.peek() == UInt8(ascii: "[") {
+                var records: [JSONValue] = []
+                try parser.forEachElement { parser throws(JSONSyntaxError) in
+                    records.append(parser.peek() == UInt8(ascii: "{") ? try parser.record(keeping: kept) : try parser.parseValue())
+                }
+                members.append((key, .array(records)))
             } else {
-                items.append(try parseValue())
+                members.append((key, try parser.parseValue()))
             }
-            skipWhitespace()
-            guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
-            if bytes[offset] == UInt8(ascii: ",") {
-                offset += 1
-                continue
-            }
-            if bytes[offset] == UInt8(ascii: "]") {
-                offset += 1
-                return .array(items)
-            }
-            throw error("expected ',' or ']' in an array, found \(describe(offset))")
         }
+        return .object(JSONObject(members))
     }
 
     /// A record object: the members named in `kept` (UTF-8 names) parsed, the others skipped. A name
     /// written with escapes is decoded before it is compared.
     private mutating func record(keeping kept: [[UInt8]]) throws(JSONSyntaxError) -> JSONValue {
-        try enter()
-        defer { depth -= 1 }
-        offset += 1
         var members: [(key: String, value: JSONValue)] = []
-        if peek() == UInt8(ascii: "}") {
-            offset += 1
-            return .object(JSONObject(members))
-        }
-        while true {
-            skipWhitespace()
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
-                throw error("expected a member name in double quotes, found \(describe(offset))")
-            }
-            let nameStart = offset + 1
-            try skipString()
-            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<(offset - 1)])
+        try forEachMember { parser throws(JSONSyntaxError) in
+            let nameStart = parser.offset + 1
+            try parser.skipString()
+            let name = UnsafeBufferPointer(rebasing: parser.bytes[nameStart..<(parser.offset - 1)])
             var key: String?
             if name.contains(UInt8(ascii: "\\")) {
-                var again = JSONParser(bytes: bytes, offset: nameStart - 1)
+                var again = JSONParser(bytes: parser.bytes, offset: nameStart - 1)
                 let decoded = try again.parseString()
                 if kept.contains(where: { $0.elementsEqual(decoded.utf8) }) { key = decoded }
             } else if kept.contains(where: { $0.elementsEqual(name) }) {
                 key = String(decoding: name, as: UTF8.self)
             }
-            try expect(UInt8(ascii: ":"), "':' after the member name")
+            try parser.expect(UInt8(ascii: ":"), "':' after the member name")
             if let key {
-                members.append((key, try parseValue()))
+                members.append((key, try parser.parseValue()))
             } else {
-                try skipValue()
+                try parser.skipValue()
             }
-            skipWhitespace()
-            guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
-            if bytes[offset] == UInt8(ascii: ",") {
-                offset += 1
-                continue
-            }
-            if bytes[offset] == UInt8(ascii: "}") {
-                offset += 1
-                return .object(JSONObject(members))
-            }
-            throw error("expected ',' or '}' in an object, found \(describe(offset))")
         }
-    }
-
-    /// An object (at the current offset) whose member values `value` reads; a nil value drops the member.
-    private mutating func members(_ value: (inout JSONParser, String) throws(JSONSyntaxError) -> JSONValue?) throws(JSONSyntaxError)
-        -> JSONValue
-    {
-        try enter()
-        defer { depth -= 1 }
-        offset += 1
-        var members: [(key: String, value: JSONValue)] = []
-        if peek() == UInt8(ascii: "}") {
-            offset += 1
-            return .object(JSONObject(members))
-        }
-        while true {
-            skipWhitespace()
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
-                throw error("expected a member name in double quotes, found \(describe(offset))")
-            }
-            let key = try parseString()
-            try expect(UInt8(ascii: ":"), "':' after the member name")
-            if let member = try value(&self, key) { members.append((key, member)) }
-            skipWhitespace()
-            guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
-            if bytes[offset] == UInt8(ascii: ",") {
-                offset += 1
-                continue
-            }
-            if bytes[offset] == UInt8(ascii: "}") {
-                offset += 1
-                return .object(JSONObject(members))
-            }
-            throw error("expected ',' or '}' in an object, found \(describe(offset))")
-        }
+        return .object(JSONObject(members))
     }
 
     /// Moves past one value without building it.
@@ -165,55 +92,12 @@ extension JSONParser {
         guard offset < bytes.count else { throw error("unexpected end of input, expected a value") }
         switch bytes[offset] {
         case UInt8(ascii: "{"):
-            try enter()
-            defer { depth -= 1 }
-            offset += 1
-            if peek() == UInt8(ascii: "}") {
-                offset += 1
-                return
+            try forEachMember { parser throws(JSONSyntaxError) in
+                try parser.skipString()
+                try parser.expect(UInt8(ascii: ":"), "':' after the member name")
+                try parser.skipValue()
             }
-            while true {
-                skipWhitespace()
-                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
-                    throw error("expected a member name in double quotes, found \(describe(offset))")
-                }
-                try skipString()
-                try expect(UInt8(ascii: ":"), "':' after the member name")
-                try skipValue()
-                skipWhitespace()
-                guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
-                if bytes[offset] == UInt8(ascii: ",") {
-                    offset += 1
-                    continue
-                }
-                if bytes[offset] == UInt8(ascii: "}") {
-                    offset += 1
-                    return
-                }
-                throw error("expected ',' or '}' in an object, found \(describe(offset))")
-            }
-        case UInt8(ascii: "["):
-            try enter()
-            defer { depth -= 1 }
-            offset += 1
-            if peek() == UInt8(ascii: "]") {
-                offset += 1
-                return
-            }
-            while true {
-                try skipValue()
-                skipWhitespace()
-                guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
-                if bytes[offset] == UInt8(ascii: ",") {
-                    offset += 1
-                    continue
-                }
-                if bytes[offset] == UInt8(ascii: "]") {
-                    offset += 1
-                    return
-                }
-                throw error("expected ',' or ']' in an array, found \(describe(offset))")
-            }
+        case UInt8(ascii: "["): try forEachElement { parser throws(JSONSyntaxError) in try parser.skipValue() }
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
@@ -251,13 +135,5 @@ extension JSONParser {
         }
         offset = start
         _ = try parseString()
-    }
-
-    private mutating func enter() throws(JSONSyntaxError) {
-        depth += 1
-        if depth > Self.maximumDepth {
-            depth -= 1
-            throw error("nesting deeper than \(Self.maximumDepth) levels")
-        }
     }
 }

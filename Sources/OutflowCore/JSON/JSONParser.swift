@@ -99,24 +99,37 @@ public struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
-        depth += 1
-        defer { depth -= 1 }
-        if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
-        offset += 1
         var members: [(key: String, value: JSONValue)] = []
+        try forEachMember { parser throws(JSONSyntaxError) in
+            let key = try parser.parseString()
+            try parser.expect(UInt8(ascii: ":"), "':' after the member name")
+            members.append((key, try parser.parseValue()))
+        }
+        return .object(JSONObject(members))
+    }
+
+    private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
+        var items: [JSONValue] = []
+        try forEachElement { parser throws(JSONSyntaxError) in items.append(try parser.parseValue()) }
+        return .array(items)
+    }
+
+    /// Walks the object whose `{` is at the offset: `member` is called at each member's opening
+    /// quote and reads the name, the `:` and the value; the braces, commas, nesting depth and their
+    /// errors are handled here, once for every reader of objects (full, trimmed, skipped).
+    mutating func forEachMember(_ member: (inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        try enterContainer()
+        defer { depth -= 1 }
         if peek() == UInt8(ascii: "}") {
             offset += 1
-            return .object(JSONObject(members))
+            return
         }
         while true {
             skipWhitespace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
                 throw error("expected a member name in double quotes, found \(describe(offset))")
             }
-            let key = try parseString()
-            try expect(UInt8(ascii: ":"), "':' after the member name")
-            let value = try parseValue()
-            members.append((key, value))
+            try member(&self)
             skipWhitespace()
             guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
             if bytes[offset] == UInt8(ascii: ",") {
@@ -125,24 +138,22 @@ public struct JSONParser {
             }
             if bytes[offset] == UInt8(ascii: "}") {
                 offset += 1
-                return .object(JSONObject(members))
+                return
             }
             throw error("expected ',' or '}' in an object, found \(describe(offset))")
         }
     }
 
-    private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
-        depth += 1
+    /// Walks the array whose `[` is at the offset: `element` reads each value.
+    mutating func forEachElement(_ element: (inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        try enterContainer()
         defer { depth -= 1 }
-        if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
-        offset += 1
-        var items: [JSONValue] = []
         if peek() == UInt8(ascii: "]") {
             offset += 1
-            return .array(items)
+            return
         }
         while true {
-            items.append(try parseValue())
+            try element(&self)
             skipWhitespace()
             guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
             if bytes[offset] == UInt8(ascii: ",") {
@@ -151,10 +162,20 @@ public struct JSONParser {
             }
             if bytes[offset] == UInt8(ascii: "]") {
                 offset += 1
-                return .array(items)
+                return
             }
             throw error("expected ',' or ']' in an array, found \(describe(offset))")
         }
+    }
+
+    /// Steps into an object or array (past its opening byte), refusing nesting deeper than `maximumDepth`.
+    private mutating func enterContainer() throws(JSONSyntaxError) {
+        depth += 1
+        if depth > Self.maximumDepth {
+            depth -= 1
+            throw error("nesting deeper than \(Self.maximumDepth) levels")
+        }
+        offset += 1
     }
 
     /// Parses a string literal starting at its opening quote.

@@ -1,4 +1,5 @@
 import Foundation
+import OutflowCore
 
 /// HubSpot's timestamp text (`2024-05-01T09:30:00.123Z`: UTC, milliseconds), written by hand.
 ///
@@ -11,7 +12,7 @@ enum HubSpotTimestamp {
         let total = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let (seconds, milliseconds) = Self.floorDivide(total, 1000)
         let (days, secondOfDay) = Self.floorDivide(seconds, 86_400)
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (year, month, day) = CivilDays.civil(days: days)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
         func digits(_ value: Int64, _ count: Int) {
@@ -44,19 +45,5 @@ enum HubSpotTimestamp {
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let remainder = ((value % divisor) + divisor) % divisor
         return ((value - remainder) / divisor, remainder)
-    }
-
-    /// Year, month and day of the proleptic Gregorian calendar for days since 1970-01-01
-    /// (Howard Hinnant's `civil_from_days`), for years 0 to 9999.
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

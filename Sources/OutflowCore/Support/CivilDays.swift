@@ -1,7 +1,7 @@
 /// Day counts from 1970-01-01 to proleptic Gregorian dates and back (H. Hinnant's algorithms),
-/// for hosts that make datetimes from their parts.
-enum CivilDays {
-    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+/// for function hosts that make datetimes from their parts and mocks that write timestamps.
+public enum CivilDays {
+    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -13,7 +13,7 @@ enum CivilDays {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
