@@ -16,6 +16,13 @@ import Testing
         object["warehouse"] = warehouse
         var pipelines = try #require(object["pipelines"] as? [[String: Any]])
         pipelines[0]["transformation"] = ["function": function]
+        // No schedules: served (ServeFunctionTests), the demo's pipeline 101 would also run at minute
+        // 15 of every hour, and a scheduled run finishing first leaves the API run nothing but
+        // `unchanged` profiles.
+        for index in pipelines.indices {
+            pipelines[index]["schedulePeriod"] = nil
+            pipelines[index]["scheduleStart"] = nil
+        }
         object["pipelines"] = pipelines
         var connections = try #require(object["connections"] as? [[String: Any]])
         connections[0]["mock"] = ["users": CLIProcess.fixture("apps/hubspot-users.json")]
