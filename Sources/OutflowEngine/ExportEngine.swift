@@ -164,28 +164,28 @@ public struct ExportEngine: Sendable {
             var done = 0
             var consecutiveFailures = 0
             var ending = Ending()
-            var uncommitted: [BatchRecord] = []
+            let answered = AnsweredBatches()
             var lastCommit = start
             let commitGroup = max(1, options.commitGroup)
             let maxCommitDelay = Duration.milliseconds(Int(options.maxCommitDelay * 1000))
 
-            /// Records the answered batches waiting for the store in one transaction.
-            func commit() {
-                guard !uncommitted.isEmpty else { return }
+            /// Commits the answered batches waiting, in one transaction: when `commitGroup` wait, or
+            /// `maxCommitDelay` has passed since the last commit (so answers that come slowly are
+            /// committed one by one, as they come), or `all`.
+            func commitDue(all: Bool = false) {
+                let overdue = all || clock.now - lastCommit >= maxCommitDelay
+                let records = answered.take(ifAtLeast: overdue ? 1 : commitGroup)
+                guard !records.isEmpty else { return }
                 do {
-                    try store.commitBatches(run: run, pipeline: pipelineID, uncommitted)
+                    try store.commitBatches(run: run, pipeline: pipelineID, records)
                 } catch {
                     ending.error = ending.error ?? error.description
                 }
-                uncommitted.removeAll(keepingCapacity: true)
                 lastCommit = clock.now
             }
 
             func absorb(_ outcome: BatchDelivery.Outcome) {
-                // When answers come slower than one per `maxCommitDelay`, each is committed at once, as
-                // if alone; only a quick succession of answers shares a transaction.
-                uncommitted.append(outcome.record)
-                if uncommitted.count >= commitGroup || clock.now - lastCommit >= maxCommitDelay { commit() }
+                commitDue()
                 inFlight -= 1
                 done += outcome.counts.read
                 progress(RunProgress(done: done, total: total, elapsed: Self.seconds(clock.now - start)))
@@ -218,13 +218,20 @@ public struct ExportEngine: Sendable {
                 // A batch answered while this one waited may have stopped the run.
                 if ending.error != nil { return }
                 inFlight += 1
-                group.addTask { await delivery.deliver(work) }
+                group.addTask {
+                    let outcome = await delivery.deliver(work)
+                    answered.add(outcome.record)
+                    return outcome
+                }
             }
 
             do {
                 var reader = try ProfileReaders.open(source, url: sourceURL, displayPath: source.path, only: exportColumns)
                 var batch = ProfileBatch(schema: source.schema)
                 reading: while !shouldStop(), try reader.next(into: &batch) {
+                    // Between two reads, so a batch answered while the source is read (a long stretch of
+                    // filtered-out profiles) waits no longer for its commit.
+                    commitDue()
                     try preparer.prepare(batch)
                     for work in preparer.takeReady() {
                         if shouldStop() { break reading }
@@ -239,7 +246,7 @@ public struct ExportEngine: Sendable {
             }
             // Batches in flight are answered and committed even when the run stops.
             while let outcome = await group.next() { absorb(outcome) }
-            commit()
+            commitDue(all: true)
             return ending
         }
     }

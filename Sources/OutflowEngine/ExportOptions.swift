@@ -20,11 +20,10 @@ public struct ExportOptions: Sendable {
     /// to the HubSpot mock with no rate limit left a quarter of its CPU idle waiting for answers
     /// (27,800 profiles/s; 8: 34,000-35,000/s; 16: 36,000/s, so 8 keeps most of the gain at half the memory).
     public var maxInFlight = 8
-    /// Answered work batches recorded in one store transaction, at most. The engine takes an
-    /// answer when it needs the batch's slot, and at the end; one taken `maxCommitDelay` seconds
-    /// or more after the last commit is committed at once (with any waiting before it), so only a
-    /// quick succession of answers shares a transaction; what is left is committed when the run
-    /// ends, stopped or not. A
+    /// Answered work batches that make the run's loop commit at once (one transaction for all that
+    /// wait). The loop looks between two reads of the source and whenever a batch finishes; it also
+    /// commits whatever waits once `maxCommitDelay` seconds have passed since its last commit (so
+    /// answers that come slowly are committed one by one), and at the end, stopped or not. A
     /// transaction's fixed cost (begin, the run's counters, the WAL commit) was about a tenth of a
     /// 100k first sync's CPU when every batch paid it; a batch whose record waits is still
     /// answered, so a crash before its commit only makes the next run redo it (DESIGN 10: look up,
