@@ -16,10 +16,12 @@ public struct ExportOptions: Sendable {
     /// Keep only profiles whose `updatedAt` falls in this window (`--begin-time/--end-time`).
     public var window: TimeWindow?
     /// Work batches being looked up and sent at once; with the batch size this bounds memory, and
-    /// the connector's rate limiter paces the requests. 8 rather than 4: with 4, a 100k first sync
-    /// to the HubSpot mock with no rate limit left a quarter of its CPU idle waiting for answers
-    /// (27,800 profiles/s; 8: 34,000-35,000/s; 16: 36,000/s, so 8 keeps most of the gain at half the memory).
-    public var maxInFlight = 8
+    /// the connector's rate limiter paces the requests. 16: with 4, a 100k first sync to the
+    /// HubSpot mock with no rate limit left a quarter of its CPU idle waiting for answers (27,800
+    /// profiles/s; 8: 34,000-35,000/s); once the mock's own work per request was near Outflow's, 16
+    /// kept it busier than 8 (three alternating pairs: 48,600 vs 35,000, 52,800 vs 42,600, 57,000 vs
+    /// 55,100 profiles/s), for about 1,600 more profiles in memory.
+    public var maxInFlight = 16
     /// Answered work batches that make the run's loop commit at once (one transaction for all that
     /// wait). The loop looks between two reads of the source and whenever a batch finishes; it also
     /// commits whatever waits once `maxCommitDelay` seconds have passed since its last commit (so

@@ -53,7 +53,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let initial = try await Self.emails(server.origin).count
         let process = Process()
-        CLIProcess.configure(process, ["run", workspace, "--pipeline", "101"], background: true)
+        // 4 batches in flight: the demo's 12 batches go out in waves, so the kill lands while some are unsent.
+        CLIProcess.configure(process, ["run", workspace, "--pipeline", "101", "--max-in-flight", "4"], background: true)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -90,7 +91,8 @@ extension RunKillTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let initial = try await Self.emails(server.origin).count
         let process = Process()
-        CLIProcess.configure(process, ["run", workspace, "--pipeline", "101", "--json"], background: true)
+        // 4 batches in flight, so Ctrl-C lands while batches are still unsent (the demo has 12).
+        CLIProcess.configure(process, ["run", workspace, "--pipeline", "101", "--json", "--max-in-flight", "4"], background: true)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
