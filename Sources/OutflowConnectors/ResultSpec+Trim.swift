@@ -8,7 +8,7 @@ extension ResultSpec {
     /// deeper, or the errors share their list.
     var trim: JSONTrim? {
         guard recordKey == nil, status == nil, records.count == 1, let member = records[0].path.topMember else { return nil }
-        if let errors, errors.text.isEmpty || errors.topMember == nil || errors.firstStep == member { return nil }
+        if let errors, errors.topMember == nil || errors.topMember == member { return nil }
         var read = [id]
         if by == .correlation { read.append(correlation) }
         if case .flag(let path) = records[0].action { read.append(path) }

@@ -13,7 +13,8 @@ struct GracefulShutdownTests {
             // Pipeline 103: 101's export of the demo profiles five times over (58 batches, 8 in flight)
             // to a HubSpot mock answering each request after 700 ms, so the run takes several waves of
             // batches and the stop lands in the middle whatever the answers' timing.
-            try RunRoutesTests.addSlowPipeline(server, latency: "700ms", copies: 5)
+            let copies = try RunRoutesTests.addSlowPipeline(server, latency: "700ms", copies: 5)
+            defer { if let copies { try? FileManager.default.removeItem(at: copies) } }
 
             let started = try await server.request(.post, "/v1/pipelines/103/runs", token: server.workspaceToken)
             #expect(started.status == 200)

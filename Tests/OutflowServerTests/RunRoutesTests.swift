@@ -272,11 +272,14 @@ struct RunRoutesTests {
     /// default), and pipeline 103 (101's configuration) on it: a run of 103 goes on long enough to
     /// meet a second start.
     /// `copies` > 1 points the warehouse at a file holding the demo profiles that many times (each
-    /// copy's emails made unique), for a run of many waves of batches.
-    static func addSlowPipeline(_ server: ServerHarness, latency: String = "300ms", copies: Int = 1) throws {
+    /// copy's emails made unique), for a run of many waves of batches; the file is in the temporary
+    /// folder (the workspace's own folder is the repository's fixtures) and its URL is returned.
+    @discardableResult
+    static func addSlowPipeline(_ server: ServerHarness, latency: String = "300ms", copies: Int = 1) throws -> URL? {
         let catalog = server.server.services.catalog
         let stored = try catalog.load("demo")
         var document = stored.document
+        var written: URL?
         if copies > 1 {
             let file = try catalog.runnable(stored)
             // Records may span lines (quoted notes), so each copy is the whole body with every `@`
@@ -287,12 +290,13 @@ struct RunRoutesTests {
             if !body.hasSuffix("\n") { body += "\n" }
             var text = String(original[...headerEnd])
             for copy in 0..<copies { text += copy == 0 ? body : body.replacing("@", with: "+\(copy)@") }
-            let path = URL(fileURLWithPath: stored.record.directory).appendingPathComponent("profiles-x\(copies).csv").path
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let copyFile = FileManager.default.temporaryDirectory.appendingPathComponent("outflow-profiles-x\(copies)-\(UUID().uuidString).csv")
+            try text.write(to: copyFile, atomically: true, encoding: .utf8)
+            written = copyFile
             guard case .object(var warehouse)? = document["warehouse"], case .object(var profiles)? = warehouse["profiles"] else {
                 throw HarnessError("demo has no warehouse")
             }
-            profiles["path"] = .string(path)
+            profiles["path"] = .string(copyFile.path)
             warehouse["profiles"] = .object(profiles)
             document["warehouse"] = .object(warehouse)
         }
@@ -308,5 +312,6 @@ struct RunRoutesTests {
         document["connections"] = .array(connections)
         document["pipelines"] = .array(stored.pipelineDocuments + [.object(pipeline)])
         try catalog.save(document, metadata: stored.metadata, directory: stored.record.directory, reason: "test: slow pipeline", mode: .update)
+        return written
     }
 }
