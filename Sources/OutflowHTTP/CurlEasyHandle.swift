@@ -4,14 +4,16 @@ import CCurl
 ///
 /// The options every request shares (protocols, no signals, HTTP version, TLS verification, timeouts
 /// of the client, callbacks, error buffer...) are set once when the handle is made. A request sets only
-/// what is its own (URL, total timeout, the transfer the callbacks write to, method and body, header
-/// list), and `clearRequest()` puts each of those back to its default when the handle is recycled, so
-/// the next request starts from the same state as on a fresh handle. That replaces `curl_easy_reset`
-/// and some fifteen options per request, which cost about a microsecond each time
-/// (docs/performance.md, issue 5).
+/// what is its own and differs from the handle's previous request (`prepare`): the transfer the
+/// callbacks write to and its body always, the URL, the total timeout, the size of the body and the
+/// header list when they changed, and method and body handling when the request's shape changed, in
+/// which case `clearMethod()` first puts each of those options back to its default, so the request
+/// starts from the same state as on a fresh handle. Consecutive requests of a connector go to one URL
+/// with the same method and headers, so a request sets four options where a reset handle needed some
+/// twenty, at about 50 ns each, and `curl_easy_reset` cost a microsecond (docs/performance.md, issue 5).
 ///
-/// The header list of the last request is kept: consecutive requests of a connector carry the same
-/// headers (type, authorization), so the list is rebuilt only when they differ.
+/// Between two requests the handle keeps pointers to the last transfer and its body; libcurl reads them
+/// only while the handle is in the multi handle, and the next request replaces them before it is added.
 ///
 /// Used only on the event-loop thread.
 final class CurlEasyHandle {
@@ -21,6 +23,20 @@ final class CurlEasyHandle {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// What `headerList` was built from: the request's fields and whether it had a body.
     private var headerListSource: (headers: HTTPHeaders, hasBody: Bool)?
+    /// The URL libcurl points at (`CURLOPT_CURLU` borrows the parse, so the handle keeps it alive).
+    private var url: CurlURL?
+    private var timeoutMilliseconds = -1
+    /// The shape of the last request's method and body handling; nil when they are cleared (a GET).
+    private var shape: RequestShape?
+    private var bodySize = -1
+
+    /// What decides the method and body options: requests of the same shape differ only in the body.
+    struct RequestShape: Equatable {
+        var method: HTTPMethod
+        var hasBody: Bool
+        /// A body lent with `CURLOPT_POSTFIELDS` (true) or read through the callback that refuses a resend.
+        var lendsBody: Bool
+    }
 
     /// A configured handle, or nil when libcurl cannot make or configure one (out of memory).
     init?(settings: HTTPClient.Configuration) {
@@ -58,15 +74,48 @@ final class CurlEasyHandle {
         return code
     }
 
-    /// Puts back every option a request may have set (see `CurlTransfer.configure`), so nothing of it
-    /// reaches the next request: no method, body, read callback or pointer into a finished transfer.
-    /// The header list stays set: the next request replaces it or, when its headers are the same, keeps it.
-    func clearRequest() -> CURLcode {
+    /// Sets `transfer`'s options: see the type's comment. After a failure the handle is in an unknown
+    /// state and must be dropped, not reused.
+    func prepare(for transfer: CurlTransfer, timeoutMilliseconds timeout: Int) -> CURLcode {
         var code = CURLE_OK
         func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, nil))
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, nil))
-        set(outflow_easy_setopt_url(easy, CURLOPT_CURLU, nil))
+        errorBuffer.pointee = 0
+        if url !== transfer.url {
+            set(outflow_easy_setopt_url(easy, CURLOPT_CURLU, transfer.url.handle))
+            url = transfer.url
+        }
+        if timeoutMilliseconds != timeout {
+            set(outflow_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout))
+            timeoutMilliseconds = timeout
+        }
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context))
+        let request = transfer.request
+        let method = request.method
+        let hasBody = request.body != nil || method == .post || method == .put || method == .patch
+        let next = RequestShape(method: method, hasBody: hasBody, lendsBody: hasBody && request.isIdempotent)
+        if next == shape {
+            if hasBody {
+                if bodySize != transfer.bodySize { set(outflow_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(transfer.bodySize))) }
+                set(transfer.configureBody(on: easy))
+            }
+        } else {
+            if shape != nil { set(clearMethod()) }
+            set(transfer.configureMethod(on: easy))
+            shape = next
+        }
+        bodySize = hasBody ? transfer.bodySize : -1
+        set(setHeaders(of: request))
+        return code
+    }
+
+    /// Puts back every method and body option a request may have set (`CurlTransfer.configureMethod`),
+    /// so nothing of it reaches a request of another shape: no method, body or read callback.
+    private func clearMethod() -> CURLcode {
+        var code = CURLE_OK
+        func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
         set(outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, nil))
         set(outflow_easy_setopt_long(easy, CURLOPT_NOBODY, 0))
         set(outflow_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, nil))

@@ -2,44 +2,6 @@ import CCurl
 import Foundation
 import Synchronization
 
-/// What a caller hands to the event loop: the request, already parsed and checked, and where to answer.
-///
-/// The redacted URL and the request's secrets are only needed to describe a failure, and computing
-/// them costs more than the rest of a request's bookkeeping, so they are derived when an error is made.
-/// A class: it passes through the inbox and the transfer table, where a struct of this size was copied
-/// (and its fields retained and released one by one) at each step.
-final class CurlSubmission: Sendable {
-    let id: UInt64
-    let request: HTTPRequest
-    let url: CurlURL
-    let cancelled: CancellationFlag
-    let continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
-
-    init(
-        id: UInt64,
-        request: HTTPRequest,
-        url: CurlURL,
-        cancelled: CancellationFlag,
-        continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
-    ) {
-        self.id = id
-        self.request = request
-        self.url = url
-        self.cancelled = cancelled
-        self.continuation = continuation
-    }
-
-    var redactedURL: String { Redaction.url(request.url) }
-}
-
-/// Set by a task's cancellation handler; read by the loop when the submission is started, which
-/// covers a cancellation that arrives before the loop has seen the request.
-final class CancellationFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .releasing) }
-    var isSet: Bool { value.load(ordering: .acquiring) }
-}
-
 /// One thread that owns a libcurl multi handle and drives every transfer of a client.
 ///
 /// libcurl handles are not thread-safe, so exactly one thread touches them: callers only append to a
@@ -68,8 +30,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private enum Operation {
-        case start(CurlSubmission)
-        case cancel(UInt64)
+        case start(CurlTransfer)
+        case cancel(CurlTransfer)
         case run(UnownedJob)
 
         var isJob: Bool {
@@ -82,11 +44,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private let loopThread = Atomic<UInt>(0)
 
     // Loop-thread state.
-    private var pendingResumes: [(UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>, Result<HTTPResponse, HTTPError>)] = []
+    private var pendingResumes: [(CurlTransfer, Result<HTTPResponse, HTTPError>)] = []
     /// The loop has seen `stop()`: requests submitted from jobs it still runs are refused.
     private var loopStopping = false
-    private var active: [UInt64: CurlTransfer] = [:]
-    private var byHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    /// The transfers libcurl runs; each knows its index (`slot`), and libcurl hands each back through
+    /// `CURLINFO_PRIVATE`, so neither starting nor finishing one hashes anything.
+    private var active: [CurlTransfer] = []
     private var idleHandles: [CurlEasyHandle] = []
     private static let maxIdleHandles = 512
 
@@ -101,19 +64,21 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         thread.start()
     }
 
-    func submit(_ submission: CurlSubmission) {
+    func submit(_ transfer: CurlTransfer) {
         // A task running on the loop thread (one preferring this executor) starts its transfer at once:
         // the loop is between two rounds and owns the handles, so the inbox would only add a round trip.
         if loopThread.load(ordering: .relaxed) == UInt(pthread_self()) {
-            start(submission, stopping: loopStopping, onLoopThread: true)
+            start(transfer, stopping: loopStopping, onLoopThread: true)
             return
         }
-        let accepted = enqueue(.start(submission))
-        if !accepted { submission.continuation.resume(returning: .failure(.cancelled(url: submission.redactedURL))) }
+        let accepted = enqueue(.start(transfer))
+        if !accepted { transfer.resume(.failure(.cancelled(url: transfer.redactedURL))) }
     }
 
-    func cancel(_ id: UInt64) {
-        _ = enqueue(.cancel(id))
+    /// Ends `transfer` with `.cancelled` if libcurl still runs it; one not started yet sees its flag
+    /// when the loop starts it, one already answered is left alone.
+    func cancel(_ transfer: CurlTransfer) {
+        _ = enqueue(.cancel(transfer))
     }
 
     /// Runs `job` on the loop thread; once the loop has ended, on the global concurrent executor, so a
@@ -171,8 +136,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
                 if empty { break }
                 for operation in operations {
                     switch operation {
-                    case .start(let submission): start(submission, stopping: stopping, onLoopThread: false)
-                    case .cancel(let id): if let transfer = active[id] { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
+                    case .start(let transfer): start(transfer, stopping: stopping, onLoopThread: false)
+                    case .cancel(let transfer): if transfer.slot >= 0 { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
                     case .run(let job): job.runSynchronously(on: executor)
                     }
                 }
@@ -193,7 +158,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             }
             if idle { _ = curl_multi_poll(multi, nil, 0, 1000, nil) }
         }
-        for transfer in Array(active.values) { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
+        for transfer in active { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
         resumeBatch()
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
@@ -202,48 +167,56 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     /// How many times the loop takes newly queued work before it drives the transfers again.
     private static let drainRounds = 8
 
-    private func start(_ submission: CurlSubmission, stopping: Bool, onLoopThread: Bool) {
-        if stopping || submission.cancelled.isSet {
-            submission.continuation.resume(returning: .failure(.cancelled(url: submission.redactedURL)))
+    private func start(_ transfer: CurlTransfer, stopping: Bool, onLoopThread: Bool) {
+        if stopping || transfer.isCancelled {
+            transfer.resume(.failure(.cancelled(url: transfer.redactedURL)))
             return
         }
         guard let handle = idleHandles.popLast() ?? CurlEasyHandle(settings: settings) else {
-            submission.continuation.resume(returning: .failure(.transport(url: submission.redactedURL, code: Int(CURLE_OUT_OF_MEMORY.rawValue), detail: "out of memory")))
+            transfer.resume(.failure(.transport(url: transfer.redactedURL, code: Int(CURLE_OUT_OF_MEMORY.rawValue), detail: "out of memory")))
             return
         }
-        let transfer = CurlTransfer(submission: submission, handle: handle)
-        var code = transfer.configure(submission.request)
+        var code = transfer.configure(on: handle)
         if code == CURLE_OK, curl_multi_add_handle(multi, handle.easy) != CURLM_OK { code = CURLE_FAILED_INIT }
         guard code == CURLE_OK else {
-            let result = transfer.result(code)
-            recycle(handle)
-            submission.continuation.resume(returning: result)
+            // A handle whose options were not all set is dropped rather than reused.
+            transfer.handle = nil
+            transfer.resume(transfer.result(code, on: handle))
             return
         }
         transfer.callerOnLoopThread = onLoopThread
-        active[submission.id] = transfer
-        byHandle[handle.easy] = transfer
+        transfer.slot = active.count
+        active.append(transfer)
     }
 
     private func collectFinished() {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
-            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                let transfer = byHandle[easy]
-            else { continue }
-            finish(transfer, transfer.result(message.pointee.data.result))
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            var context: UnsafeMutablePointer<CChar>?
+            guard outflow_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &context) == CURLE_OK, let context else { continue }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(UnsafeRawPointer(context)).takeUnretainedValue()
+            guard transfer.slot >= 0, let handle = transfer.handle else { continue }
+            finish(transfer, transfer.result(message.pointee.data.result, on: handle))
         }
     }
 
     private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, HTTPError>) {
-        _ = curl_multi_remove_handle(multi, transfer.easy)
-        active[transfer.id] = nil
-        byHandle[transfer.easy] = nil
-        recycle(transfer.handle)
+        if let handle = transfer.handle {
+            _ = curl_multi_remove_handle(multi, handle.easy)
+            transfer.handle = nil
+            recycle(handle)
+        }
+        let last = active.removeLast()
+        if last !== transfer {
+            active[transfer.slot] = last
+            last.slot = transfer.slot
+        }
+        transfer.slot = -1
         if transfer.callerOnLoopThread {
-            transfer.continuation.resume(returning: result)
+            transfer.resume(result)
         } else {
-            pendingResumes.append((transfer.continuation, result))
+            pendingResumes.append((transfer, result))
         }
     }
 
@@ -256,21 +229,21 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private func resumeBatch() {
         guard !pendingResumes.isEmpty else { return }
         if pendingResumes.count == 1 {
-            let (continuation, result) = pendingResumes.removeLast()
-            continuation.resume(returning: result)
+            let (transfer, result) = pendingResumes.removeLast()
+            transfer.resume(result)
             return
         }
         let batch = pendingResumes
         pendingResumes.removeAll(keepingCapacity: true)
         Task.detached {
-            for (continuation, result) in batch { continuation.resume(returning: result) }
+            for (transfer, result) in batch { transfer.resume(result) }
         }
     }
 
-    /// Keeps a finished handle for the next request, cleared of everything the request set; its
-    /// connections live in the multi handle anyway. A handle that cannot be cleared is dropped.
+    /// Keeps a finished handle for the next request, which changes only the options it needs
+    /// (`CurlEasyHandle.prepare`); its connections live in the multi handle anyway.
     private func recycle(_ handle: CurlEasyHandle) {
-        guard idleHandles.count < Self.maxIdleHandles, handle.clearRequest() == CURLE_OK else { return }
+        guard idleHandles.count < Self.maxIdleHandles else { return }
         idleHandles.append(handle)
     }
 }

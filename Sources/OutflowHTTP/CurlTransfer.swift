@@ -1,56 +1,70 @@
 import CCurl
+import Synchronization
 
-/// One request in flight: its easy handle's settings, and the response as libcurl delivers it.
+/// One request from `send` to its answer: what the caller hands to the event loop, and the response
+/// as libcurl delivers it.
 ///
-/// Lives only on the event-loop thread; the loop's table of active transfers keeps it alive while
-/// libcurl holds the unretained pointer given to the write and header callbacks.
-final class CurlTransfer {
-    let id: UInt64
-    let handle: CurlEasyHandle
+/// One object per request, made by `HTTPClient.send` and then owned by the loop: it passes through the
+/// inbox, sits in the loop's list of active transfers (its `slot`) and is what libcurl's callbacks and
+/// `CURLINFO_PRIVATE` point at, so the loop needs no table to find it. A cancellation names the object
+/// itself, which cannot be confused with a later request.
+///
+/// The redacted URL and the request's secrets are only needed to describe a failure, and computing
+/// them costs more than the rest of a request's bookkeeping, so they are derived when an error is made.
+///
+/// `@unchecked Sendable`: the caller writes `continuation` before it submits (the inbox's lock or the
+/// loop thread itself orders that write before the loop's reads), `cancelled` is atomic, and every
+/// other mutable field is touched only on the loop thread.
+final class CurlTransfer: @unchecked Sendable {
+    let request: HTTPRequest
     let url: CurlURL
-    let continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>
-    private let request: HTTPRequest
+    /// Set by the caller before it submits; resumed exactly once, by the loop.
+    var continuation: UnsafeContinuation<Result<HTTPResponse, HTTPError>, Never>?
+    /// Set by the task's cancellation handler; read by the loop when it starts the transfer, which
+    /// covers a cancellation that arrives before the loop has seen the request.
+    private let cancelledFlag = Atomic<Bool>(false)
     /// The request's body, kept alive (and never mutated) for as long as libcurl reads it: borrowed by
     /// `CURLOPT_POSTFIELDS`, or handed out by the read callback for a request that must not be re-sent.
     fileprivate let requestBody: [UInt8]
+
+    // Loop-thread state.
+    /// The easy handle libcurl runs it on, while it runs.
+    var handle: CurlEasyHandle?
+    /// Where it is in the loop's list of active transfers; -1 when it is not there.
+    var slot = -1
     var requestBodyOffset = 0
     /// The caller runs on the loop thread (it prefers the loop executor) and can be resumed directly.
     var callerOnLoopThread = false
     var responseHeaders = ReceivedHeaderLines()
     var responseBody: [UInt8] = []
 
-    var easy: UnsafeMutableRawPointer { handle.easy }
-
-    init(submission: CurlSubmission, handle: CurlEasyHandle) {
-        id = submission.id
-        self.handle = handle
-        url = submission.url
-        request = submission.request
-        requestBody = submission.request.body ?? []
-        continuation = submission.continuation
+    init(request: HTTPRequest, url: CurlURL) {
+        self.request = request
+        self.url = url
+        requestBody = request.body ?? []
     }
 
-    /// Only computed for a failure: see `CurlSubmission`.
+    var isCancelled: Bool { cancelledFlag.load(ordering: .acquiring) }
+    func markCancelled() { cancelledFlag.store(true, ordering: .releasing) }
+
+    /// Answers the caller; the loop calls it exactly once per submitted transfer.
+    func resume(_ result: Result<HTTPResponse, HTTPError>) {
+        continuation?.resume(returning: result)
+    }
+
+    /// Only computed for a failure: see the type's comment.
     var redactedURL: String { Redaction.url(request.url) }
 
-    /// Sets the request's own options on a handle that holds the client's shared ones
-    /// (`CurlEasyHandle`) and nothing of an earlier request.
-    func configure(_ request: HTTPRequest) -> CURLcode {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        var code = CURLE_OK
-        func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
-        handle.errorBuffer.pointee = 0
-        set(outflow_easy_setopt_url(easy, CURLOPT_CURLU, url.handle))
-        set(outflow_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout)))
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
-        set(configureMethod(request))
-        set(handle.setHeaders(of: request))
-        return code
+    /// Sets the request's own options on `handle`, which holds the client's shared ones and, from its
+    /// previous request, options this one changes where they differ (`CurlEasyHandle.prepare`).
+    func configure(on handle: CurlEasyHandle) -> CURLcode {
+        self.handle = handle
+        return handle.prepare(for: self, timeoutMilliseconds: Self.milliseconds(request.timeout))
     }
 
-    /// Sets method and body; `CurlEasyHandle.clearRequest` undoes every option set here.
-    private func configureMethod(_ request: HTTPRequest) -> CURLcode {
+    /// Sets method and body on a handle in its cleared state; `CurlEasyHandle.clearMethod` undoes
+    /// every option set here.
+    func configureMethod(on easy: UnsafeMutableRawPointer) -> CURLcode {
         let method = request.method
         guard request.body != nil || method == .post || method == .put || method == .patch else {
             // A cleared handle is already a GET.
@@ -59,26 +73,14 @@ final class CurlTransfer {
             return outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
         }
         var code = outflow_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(requestBody.count))
-        if request.isIdempotent {
-            // POSTFIELDS borrows the bytes rather than copying them (COPYPOSTFIELDS): `requestBody` is an
-            // immutable array this transfer owns, so its storage stays put until the loop clears the handle
-            // (`CurlEasyHandle.clearRequest`), which it does before it lets the transfer go.
-            // The size is set first, or libcurl would stop at a zero byte.
-            if code == CURLE_OK {
-                code = requestBody.withUnsafeBytes { bytes in
-                    let empty: StaticString = ""
-                    let pointer = bytes.baseAddress ?? UnsafeRawPointer(empty.utf8Start)
-                    return outflow_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: pointer))
-                }
-            }
-        } else {
+        if code == CURLE_OK { code = configureBody(on: easy) }
+        if code == CURLE_OK, !request.isIdempotent {
             // When a reused connection closes before any answer, libcurl silently sends the request again
             // on a new one; for a create the server may already have applied, that is a duplicate. A body
             // read through a callback that cannot rewind turns that hidden resend into an error
             // (CURLE_SEND_FAIL_REWIND), which the retry policy reports as `outcomeUnknown`.
-            if code == CURLE_OK { code = outflow_easy_setopt_long(easy, CURLOPT_POST, 1) }
+            code = outflow_easy_setopt_long(easy, CURLOPT_POST, 1)
             if code == CURLE_OK { code = outflow_easy_setopt_callback(easy, CURLOPT_READFUNCTION, curlReadBody) }
-            if code == CURLE_OK { code = outflow_easy_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque()) }
         }
         if code == CURLE_OK, method != .post {
             code = outflow_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method.rawValue)
@@ -86,15 +88,34 @@ final class CurlTransfer {
         return code
     }
 
+    /// Points the handle at this request's body: what differs between two requests of the same method
+    /// and kind (`CurlEasyHandle.RequestShape`), besides the body's size.
+    func configureBody(on easy: UnsafeMutableRawPointer) -> CURLcode {
+        guard request.isIdempotent else {
+            return outflow_easy_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque())
+        }
+        // POSTFIELDS borrows the bytes rather than copying them (COPYPOSTFIELDS): `requestBody` is an
+        // immutable array this transfer owns, and the loop keeps the transfer alive until libcurl has
+        // finished with it; the handle's next request points it elsewhere before libcurl reads it again.
+        // The size is set first, or libcurl would stop at a zero byte.
+        return requestBody.withUnsafeBytes { bytes in
+            let empty: StaticString = ""
+            let pointer = bytes.baseAddress ?? UnsafeRawPointer(empty.utf8Start)
+            return outflow_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: pointer))
+        }
+    }
+
+    var bodySize: Int { requestBody.count }
+
     /// The response once libcurl reports the transfer done with `code`.
-    func result(_ code: CURLcode) -> Result<HTTPResponse, HTTPError> {
-        guard code == CURLE_OK else { return .failure(error(code)) }
+    func result(_ code: CURLcode, on handle: CurlEasyHandle) -> Result<HTTPResponse, HTTPError> {
+        guard code == CURLE_OK else { return .failure(error(code, on: handle)) }
         var status = 0
-        _ = outflow_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        _ = outflow_easy_getinfo_long(handle.easy, CURLINFO_RESPONSE_CODE, &status)
         return .success(HTTPResponse(status: status, headers: HTTPHeaders(received: responseHeaders), body: responseBody))
     }
 
-    private func error(_ code: CURLcode) -> HTTPError {
+    private func error(_ code: CURLcode, on handle: CurlEasyHandle) -> HTTPError {
         let message = handle.errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: handle.errorBuffer)
         let detail = Redaction.scrub(message, secrets: Redaction.secrets(of: request))
         let url = redactedURL
@@ -104,7 +125,7 @@ final class CurlTransfer {
         case CURLE_COULDNT_CONNECT:
             return .connectionRefused(url: url, detail: detail)
         case CURLE_OPERATION_TIMEDOUT:
-            return .timeout(url: url, requestSent: mayHaveSent, detail: detail)
+            return .timeout(url: url, requestSent: Self.mayHaveSent(handle.easy), detail: detail)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM,
             CURLE_WEIRD_SERVER_REPLY, CURLE_SEND_FAIL_REWIND:
             // Nothing can be received, or fail to be sent, before sending began: the server may have it.
@@ -122,7 +143,7 @@ final class CurlTransfer {
 
     /// Whether a connection was open when the transfer failed, so the request may have left. Errs on
     /// the side of "yes": a create that is wrongly thought sent costs a lookup, the opposite a duplicate.
-    private var mayHaveSent: Bool {
+    private static func mayHaveSent(_ easy: UnsafeMutableRawPointer) -> Bool {
         var requestSize = 0
         var localPort = 0
         var pretransfer: curl_off_t = 0

@@ -57,7 +57,6 @@ public final class HTTPClient: HTTPTransport {
 
     public let configuration: Configuration
     private let loop: CurlEventLoop
-    private let nextID = Atomic<UInt64>(1)
     /// The URL parsed last: a connector sends batch after batch to one endpoint, and a parse by libcurl
     /// with the host read back and normalised cost more than the rest of `send`'s checks. The same text
     /// gives the same parse, so the allow-list sees exactly the host it would have seen.
@@ -100,19 +99,19 @@ public final class HTTPClient: HTTPTransport {
             throw .invalidHeader(url: Redaction.url(request.url), name: Redaction.scrub(field.name, secrets: [field.value]))
         }
         if Task.isCancelled { throw .cancelled(url: Redaction.url(request.url)) }
-        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
-        let flag = CancellationFlag()
+        let transfer = CurlTransfer(request: request, url: url)
         let loop = self.loop
         // An unsafe continuation: the checked one allocates a guard object per request, and the loop
-        // resumes each submission exactly once (it answers at once, or from its table of transfers,
-        // which it leaves before answering).
+        // resumes each transfer exactly once (it answers at once, or from its list of active transfers,
+        // which the transfer leaves before it is answered).
         let result = await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
-                loop.submit(CurlSubmission(id: id, request: request, url: url, cancelled: flag, continuation: continuation))
+                transfer.continuation = continuation
+                loop.submit(transfer)
             }
         } onCancel: {
-            flag.set()
-            loop.cancel(id)
+            transfer.markCancelled()
+            loop.cancel(transfer)
         }
         return try result.get()
     }

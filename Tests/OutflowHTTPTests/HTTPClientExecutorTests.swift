@@ -222,6 +222,72 @@ struct HTTPClientExecutorTests {
         }
     }
 
+    @Test("requests of one shape in a row on a reused handle: each sends its own body, size and URL")
+    func sameShapeRequestsSendTheirOwnBodies() async throws {
+        try await withServer(script: { request, _ in
+            .status(200, body: "\(request.path) \(String(decoding: request.body, as: UTF8.self))")
+        }) { server in
+            let client = HTTPClient()
+            // Same method, kind and headers each time, so the handle keeps everything but the body (and
+            // its size, when it changes); a body of the same size with other bytes comes in between.
+            let bodies = ["[1,2,3]", "[4,5,6]", "[7]", String(repeating: "x", count: 70_000), "", "[8,9,0]"]
+            for (index, body) in bodies.enumerated() {
+                let path = index == 3 ? "/other" : "/batch"
+                var request = HTTPRequest(method: .post, url: server.origin + path, body: Array(body.utf8), isIdempotent: true)
+                request.headers["Content-Type"] = "application/json"
+                let response = try await client.send(request)
+                #expect(response.text == "\(path) \(body)", "request \(index)")
+            }
+            // Creates in a row keep the read callback, each reading its own body from the start.
+            for body in ["{\"a\":1}", "{\"b\":22}", "{\"b\":33}"] {
+                let response = try await client.send(HTTPRequest(method: .post, url: server.origin + "/create", body: Array(body.utf8)))
+                #expect(response.text == "/create \(body)")
+            }
+            let received = server.requests
+            #expect(received.map { String(decoding: $0.body, as: UTF8.self) } == bodies + ["{\"a\":1}", "{\"b\":22}", "{\"b\":33}"])
+            #expect(received.map(\.path) == ["/batch", "/batch", "/batch", "/other", "/batch", "/batch", "/create", "/create", "/create"])
+        }
+    }
+
+    @Test("a create after a create on a reused handle still refuses libcurl's hidden re-send")
+    func createAfterCreateIsNotResent() async throws {
+        try await withServer(script: { request, _ in
+            request.body == Array("second".utf8) && request.connection == 0 ? ScriptedResponse(action: .closeWithoutResponse) : .status(200)
+        }) { server in
+            let client = HTTPClient()
+            let first = try await client.send(HTTPRequest(method: .post, url: server.origin + "/create", body: Array("first".utf8)))
+            #expect(first.status == 200)
+            let error = await #expect(throws: HTTPError.self) {
+                try await client.send(HTTPRequest(method: .post, url: server.origin + "/create", body: Array("second".utf8)))
+            }
+            #expect(error?.mayHaveReachedServer == true)
+            #expect(server.requests.map { String(decoding: $0.body, as: UTF8.self) } == ["first", "second"])
+        }
+    }
+
+    @Test("a reused handle takes each request's own timeout, shorter or longer than the last")
+    func reusedHandleTakesEachTimeout() async throws {
+        try await withServer(script: { request, _ in
+            var answer = ScriptedResponse.status(200, body: "ok")
+            if request.path == "/slow" { answer.delay = 0.4 }
+            return answer
+        }) { server in
+            let client = HTTPClient()
+            let slowURL = server.origin + "/slow"
+            let patient = try await client.send(HTTPRequest(url: slowURL, timeout: .seconds(5)))
+            #expect(patient.text == "ok")
+            let error = await #expect(throws: HTTPError.self) {
+                try await client.send(HTTPRequest(url: slowURL, timeout: .milliseconds(100)))
+            }
+            guard case .timeout = error else {
+                Issue.record("expected a timeout, got \(String(describing: error))")
+                return
+            }
+            let again = try await client.send(HTTPRequest(url: slowURL, timeout: .seconds(5)))
+            #expect(again.text == "ok")
+        }
+    }
+
     @Test("a create on a handle an idempotent POST used before still refuses libcurl's hidden re-send")
     func createAfterIdempotentPostIsNotResent() async throws {
         try await withServer(script: { request, _ in

@@ -268,14 +268,16 @@ struct RunRoutesTests {
         return text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil
     }
 
-    /// Adds connection 2, a HubSpot mock answering each request after `latency` (300 ms by
-    /// default), and pipeline 103 (101's configuration) on it: a run of 103 goes on long enough to
-    /// meet a second start.
+    /// Adds connection 2, a HubSpot mock answering each request after `latency`, and pipeline 103
+    /// (101's configuration) on it: a run of 103 goes on long enough to meet a second start. The
+    /// default, 3 s, is long enough that a test's few requests land while the run goes even on a loaded
+    /// machine: with 16 batches in flight the demo's 12 go out at once, so the run takes one `latency`
+    /// (at 300 ms a run once finished before the test's fifth request).
     /// `copies` > 1 points the warehouse at a file holding the demo profiles that many times (each
     /// copy's emails made unique), for a run of many waves of batches; the file is in the temporary
     /// folder (the workspace's own folder is the repository's fixtures) and its URL is returned.
     @discardableResult
-    static func addSlowPipeline(_ server: ServerHarness, latency: String = "300ms", copies: Int = 1) throws -> URL? {
+    static func addSlowPipeline(_ server: ServerHarness, latency: String = "3000ms", copies: Int = 1) throws -> URL? {
         let catalog = server.server.services.catalog
         let stored = try catalog.load("demo")
         var document = stored.document
