@@ -61,4 +61,14 @@ static inline CURLMcode outflow_multi_setopt_pointer(CURLM *multi, CURLMoption o
     return curl_multi_setopt(multi, option, value);
 }
 
+/// Names the calling thread as `top -H`, `perf` and debuggers show it (at most 15 bytes). A thread
+/// otherwise inherits its creator's name, so the event loop would pass for a worker of the pool.
+/// glibc declares pthread_setname_np only under _GNU_SOURCE, which the Swift Glibc module is built
+/// without; the declaration here is glibc's own.
+#include <pthread.h>
+extern int pthread_setname_np(pthread_t thread, const char *name);
+static inline int outflow_name_current_thread(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
+}
+
 #endif

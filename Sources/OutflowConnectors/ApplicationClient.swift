@@ -50,9 +50,16 @@ public protocol ApplicationClient: Sendable {
 
     /// `upsert` with the writer's context (see `create(_:context:)`). The default ignores it.
     func upsert(property: String, _ users: [ValueObject], context: WriteContext) async -> [WriteResult]
+
+    /// Where the engine's delivery tasks for this client should run: the HTTP client's event loop for
+    /// a ``ConnectorClient`` over libcurl, so a batch's requests and answers cost no thread switch
+    /// (docs/performance.md, issue 5); nil (the default) for the cooperative pool.
+    var taskExecutor: (any TaskExecutor)? { get }
 }
 
 extension ApplicationClient {
+    public var taskExecutor: (any TaskExecutor)? { nil }
+
     public func create(_ users: [ValueObject], context: WriteContext) async -> [WriteResult] {
         await create(users)
     }

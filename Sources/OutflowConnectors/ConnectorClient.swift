@@ -124,6 +124,11 @@ public struct ConnectorClient: ApplicationClient {
         return capabilities
     }
 
+    /// The transport's preferred executor (``HTTPClient``'s event loop): a batch's work between two
+    /// requests (building the body from templates, reading the answer) is short, and on the loop the
+    /// requests cost no thread switch.
+    public var taskExecutor: (any TaskExecutor)? { api.preferredTaskExecutor }
+
     /// The batch size of a write: the connection's setting when the spec names one, else the spec's.
     func batchSize(_ spec: WriteSpec) -> Int {
         if let name = spec.batchSizeSetting, case .number(let text)? = settings[name], let size = Int(text) { return min(max(size, 1), 10_000) }

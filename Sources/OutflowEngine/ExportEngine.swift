@@ -156,6 +156,7 @@ public struct ExportEngine: Sendable {
             planner: ExportPlanner(mode: pipeline.exportMode, updateOnDuplicates: pipeline.updateOnDuplicates, matchingProperty: pipeline.matching.out),
             required: RequiredProperties(outSchema: pipeline.outSchema), matching: matching, route: route, dryRun: options.dryRun,
             context: WriteContext(pipelineID: pipelineID, matchingProperty: pipeline.matching.out))
+        let executor = client.taskExecutor
         let maxInFlight = max(1, options.maxInFlight)
         let maxFailures = max(1, options.maxConsecutiveBatchFailures)
 
@@ -218,7 +219,8 @@ public struct ExportEngine: Sendable {
                 // A batch answered while this one waited may have stopped the run.
                 if ending.error != nil { return }
                 inFlight += 1
-                group.addTask {
+                // On the HTTP client's event loop when the client offers it (`ApplicationClient.taskExecutor`).
+                group.addTask(executorPreference: executor) {
                     let outcome = await delivery.deliver(work)
                     answered.add(outcome.record)
                     return outcome

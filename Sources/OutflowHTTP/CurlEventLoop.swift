@@ -116,6 +116,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
 
     private func run() {
         loopThread.store(UInt(pthread_self()), ordering: .relaxed)
+        // Foundation keeps `Thread.name` to itself on Linux; the system name is what tools show.
+        _ = outflow_name_current_thread("outflow-http")
         var operations: [Operation] = []
         let executor = asUnownedTaskExecutor()
         while true {

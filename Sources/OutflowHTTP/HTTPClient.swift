@@ -6,6 +6,15 @@ import Synchronization
 /// against scripted outcomes as well as against a real server.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse
+
+    /// Where a task that mostly sends through this transport runs best, if anywhere in particular:
+    /// ``HTTPClient`` answers its event loop (see ``HTTPClient/taskExecutor``), wrappers pass on what
+    /// they wrap, the default is none.
+    var preferredTaskExecutor: (any TaskExecutor)? { get }
+}
+
+extension HTTPTransport {
+    public var preferredTaskExecutor: (any TaskExecutor)? { nil }
 }
 
 /// An HTTP/1.1 and HTTP/2 client over libcurl's multi interface.
@@ -85,6 +94,9 @@ public final class HTTPClient: HTTPTransport {
     /// }
     /// ```
     public var taskExecutor: any TaskExecutor { loop }
+
+    /// ``taskExecutor``.
+    public var preferredTaskExecutor: (any TaskExecutor)? { loop }
 
     /// Stops the event loop; requests in flight fail with `.cancelled`, later ones too.
     public func shutdown() { loop.stop() }

@@ -30,6 +30,9 @@ public struct RetryingHTTPClient: HTTPTransport {
         self.clock = clock
     }
 
+    /// The wrapped transport's: the retries' waits and the limiter cost no thread switch there either.
+    public var preferredTaskExecutor: (any TaskExecutor)? { transport.preferredTaskExecutor }
+
     /// Sends `request` in the default endpoint group.
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         try await send(request, group: "default")

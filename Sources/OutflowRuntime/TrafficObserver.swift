@@ -21,6 +21,8 @@ struct ObservedTransport: HTTPTransport {
     let connector: String
     let observer: any TrafficObserver
 
+    var preferredTaskExecutor: (any TaskExecutor)? { base.preferredTaskExecutor }
+
     func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         do throws(HTTPError) {
             let response = try await base.send(request)
