@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Client-vs-raw-libcurl benchmark (issue 5): requests/s of Outflow's HTTP client posting 20 KB JSON
 # bodies (a 100-contact HubSpot batch upsert) to nginx on loopback, beside a raw libcurl multi loop in
-# the same run, alternating three times. nginx runs on core 1, the clients on core 0. The Swift client
-# runs in three modes (see Benchmarks/http/HTTPBench/main.swift): HTTPClient, RetryingHTTPClient (what
-# connectors call), and RetryingHTTPClient from tasks preferring the client's task executor. Prints one
-# JSON line per client and round (Benchmarks/report/run-report.sh reads them).
+# the same run, alternating ROUNDS times (a shared VM moves single runs by 10-20%, so the report takes
+# the median round). nginx runs on core 1, the clients on core 0. The Swift client runs in five modes
+# (see Benchmarks/http/HTTPBench/main.swift): HTTPClient from tasks on the cooperative pool and from
+# tasks preferring its task executor, RetryingHTTPClient from the pool and from its executor (the
+# connectors' path), and the same with one task per request. Prints one JSON line per client and
+# round (Benchmarks/report/run-report.sh reads them).
 #   apt-get install -y nginx-light            # or nginx
-#   bash Benchmarks/http/run-http-bench.sh [REQUESTS] [IN_FLIGHT]
+#   bash Benchmarks/http/run-http-bench.sh [REQUESTS] [IN_FLIGHT] [ROUNDS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 requests=${1:-20000}
 inflight=${2:-8}
+rounds=${3:-5}
 work=/tmp/outflow-http-bench
 mkdir -p "$work"
 
@@ -36,9 +39,9 @@ nginx_pid=$!
 trap 'kill $nginx_pid 2>/dev/null || true' EXIT
 sleep 1
 url=http://127.0.0.1:18089/crm/v3/objects/contacts/batch/upsert
-for round in 1 2 3; do
+for round in $(seq "$rounds"); do
   taskset -c 0 "$work/raw_multi" "$url" "$work/body.json" "$requests" "$inflight"
-  for mode in client retrying retrying-executor; do
+  for mode in client client-executor retrying retrying-executor retrying-executor-tasks; do
     taskset -c 0 "$bench" "$url" "$work/body.json" "$requests" "$inflight" "$mode"
   done
 done

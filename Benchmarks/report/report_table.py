@@ -179,22 +179,27 @@ def main():
             match = re.search(r"body: (\d+) bytes", f.read())
         if match:
             body = f"{int(match.group(1)) / 1000:.0f} KB"
+    # The goal is judged on the connectors' path (the engine's delivery tasks prefer the client's
+    # executor); the other modes are shown beside it: what a caller on the cooperative pool pays, what
+    # the retry layer and a task per request add.
     modes = [
-        ("client", "`HTTPClient.send` from ordinary tasks"),
-        ("retrying", "`RetryingHTTPClient.send` from ordinary tasks (the connectors' path)"),
-        ("retrying-executor", "`RetryingHTTPClient.send` from tasks preferring `HTTPClient.taskExecutor`"),
+        ("retrying-executor", "`RetryingHTTPClient.send` from tasks preferring `HTTPClient.taskExecutor` (the connectors' path)", True),
+        ("client-executor", "`HTTPClient.send` from tasks preferring `HTTPClient.taskExecutor`", False),
+        ("retrying-executor-tasks", "the connectors' path with one new task per request", False),
+        ("client", "`HTTPClient.send` from tasks on the cooperative pool", False),
+        ("retrying", "`RetryingHTTPClient.send` from tasks on the cooperative pool", False),
     ]
-    for mode, label in modes:
+    for mode, label, judged in modes:
         ours = [row["requestsPerSecond"] for row in http if row.get("client") == f"Outflow {mode}"]
         if raw and ours and len(raw) == len(ours):
             overheads = [r / o - 1 for r, o in zip(raw, ours)]
             median = statistics.median(overheads)
             measured = (f"{median:+.0%} time per request (median of {len(raw)} alternating rounds; raw multi "
                         f"{', '.join(f'{r:,.0f}' for r in raw)} vs {', '.join(f'{o:,.0f}' for o in ours)} requests/s)")
+            verdict = "met" if median <= 0.10 else f"**not met**: {median:.0%} vs 10% ({(1 + median) / 1.10:.2f}x the allowed time per request)"
             add(f"HTTP client overhead vs raw libcurl multi: {label}, {meta['httpRequests']:,} POSTs of {body}, 8 in flight",
-                "<= 10% (#5, 20 KB bodies)", measured,
-                "met" if median <= 0.10 else f"**not met**: {median:.0%} vs 10% ({(1 + median) / 1.10:.2f}x the allowed time per request)",
-                commands["http"])
+                "<= 10% (#5, 20 KB bodies)" if judged else "none (shown beside the goal's row)", measured,
+                verdict if judged else "", commands["http"])
         else:
             add(f"HTTP client overhead vs raw libcurl multi: {label}", "<= 10% (#5)",
                 "not measured: run-http-bench.sh gave no pair of figures (see http.stderr)", "", commands["http"])

@@ -43,14 +43,15 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     /// The loop thread's `pthread_self()`, set when it starts.
     private let loopThread = Atomic<UInt>(0)
 
-    // Loop-thread state.
-    private var pendingResumes: [(CurlTransfer, Result<HTTPResponse, HTTPError>)] = []
+    // Loop-thread state, modified in place many times per request and only by the loop thread, never
+    // with two accesses open: unchecked, as the runtime's exclusivity check cost more than the append.
+    @exclusivity(unchecked) private var pendingResumes: [(CurlTransfer, Result<HTTPResponse, HTTPError>)] = []
     /// The loop has seen `stop()`: requests submitted from jobs it still runs are refused.
     private var loopStopping = false
     /// The transfers libcurl runs; each knows its index (`slot`), and libcurl hands each back through
     /// `CURLINFO_PRIVATE`, so neither starting nor finishing one hashes anything.
-    private var active: [CurlTransfer] = []
-    private var idleHandles: [CurlEasyHandle] = []
+    @exclusivity(unchecked) private var active: [CurlTransfer] = []
+    @exclusivity(unchecked) private var idleHandles: [CurlEasyHandle] = []
     private static let maxIdleHandles = 512
 
     init(settings: HTTPClient.Configuration) {

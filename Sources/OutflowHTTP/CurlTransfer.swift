@@ -32,11 +32,14 @@ final class CurlTransfer: @unchecked Sendable {
     var handle: CurlEasyHandle?
     /// Where it is in the loop's list of active transfers; -1 when it is not there.
     var slot = -1
-    var requestBodyOffset = 0
     /// The caller runs on the loop thread (it prefers the loop executor) and can be resumed directly.
     var callerOnLoopThread = false
-    var responseHeaders = ReceivedHeaderLines()
-    var responseBody: [UInt8] = []
+    // Written by libcurl's callbacks, line by line and chunk by chunk, on the loop thread only and never
+    // while another access is open: the runtime's exclusivity check on each write (a class property
+    // modified in place) cost more than the write (docs/performance.md, issue 5).
+    @exclusivity(unchecked) var requestBodyOffset = 0
+    @exclusivity(unchecked) var responseHeaders = ReceivedHeaderLines()
+    @exclusivity(unchecked) var responseBody: [UInt8] = []
 
     init(request: HTTPRequest, url: CurlURL) {
         self.request = request

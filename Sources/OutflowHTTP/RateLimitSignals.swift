@@ -12,11 +12,14 @@ import CCurl
 /// - The IETF draft's `RateLimit-Remaining: 0` with `RateLimit-Reset` in seconds (Klaviyo).
 /// The reset headers also count on a 429 even when no `Remaining` header says 0.
 public enum RateLimitSignals {
-    /// Seconds to wait before the next request of this endpoint group, or nil when the headers ask for nothing.
-    public static func wait(status: Int, headers: HTTPHeaders, unixTime: Double) -> Double? {
+    /// Seconds to wait before the next request of this endpoint group, or nil when the headers ask for
+    /// nothing. `unixTime` is read only when a header needs it (a date or a Unix reset time): most
+    /// answers carry no such header, and a clock read per answer showed in the client's profile.
+    public static func wait(status: Int, headers: HTTPHeaders, unixTime readUnixTime: @autoclosure () -> Double) -> Double? {
         // Every field read below is `Retry-After` or has "ratelimit" in its name; most answers have
         // neither, and one pass over the names costs less than the dozen lookups.
         guard headers.containsName(includingAnyOf: relevantNameFragments) else { return nil }
+        let unixTime = readUnixTime()
         var waits: [Double] = []
         if let retryAfter = headers["Retry-After"], let wait = retryAfterSeconds(retryAfter, unixTime: unixTime) {
             waits.append(wait)

@@ -98,6 +98,12 @@ public struct RetryPolicy: Sendable {
     }
 
     /// The jittered backoff before retry number `retry` (1 for the first retry).
+    /// Whether `decide` may retry an answer with `status`: a retryable status, or any when a header
+    /// may advise a retry (`shouldRetryHeader`).
+    public func mayRetry(status: Int) -> Bool {
+        shouldRetryHeader != nil || retryableStatuses.contains(status)
+    }
+
     public func backoff(retry: Int) -> Double {
         let ceiling = min(maxDelay.seconds, baseDelay.seconds * Double(1 << min(max(retry - 1, 0), 30)))
         return ceiling * min(max(random(), 0), 1)

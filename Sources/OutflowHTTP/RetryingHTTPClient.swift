@@ -44,8 +44,15 @@ public struct RetryingHTTPClient: HTTPTransport {
         while true {
             attempt += 1
             let outcome = await attemptOnce(request, group: group)
+            // Most answers are final (2xx, 4xx): returned without consulting the policy any further.
+            if case .success(var response) = outcome, !policy.mayRetry(status: response.status) {
+                response.attempts = attempt
+                return response
+            }
             var requestedWait: Double?
-            if case .success(let response) = outcome {
+            // The wait an answer asks for only sets the delay of a retry, so it is read only from an answer
+            // the policy may retry (the limiter reads every answer's on its own, in `attemptOnce`).
+            if case .success(let response) = outcome, policy.mayRetry(status: response.status) {
                 requestedWait = RateLimitSignals.wait(status: response.status, headers: response.headers, unixTime: clock.unixTime())
             }
             switch policy.decide(outcome, isIdempotent: request.isIdempotent, attempt: attempt, waited: waited, requestedWait: requestedWait) {

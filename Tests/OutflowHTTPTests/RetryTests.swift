@@ -175,6 +175,29 @@ struct RetryPolicyTests {
         #expect(Self.policy.decide(.success(HTTPResponse(status: status)), isIdempotent: false, attempt: 1, waited: 0) == .stop)
     }
 
+    /// `RetryingHTTPClient` reads an answer's requested wait only when `mayRetry` says the policy may
+    /// retry it; that is sound only if `decide` stops at once for every other status.
+    @Test("mayRetry is true for every status decide may retry, with and without a retry-advice header")
+    func mayRetryCoversDecide() {
+        var advised = Self.policy
+        advised.shouldRetryHeader = "Stripe-Should-Retry"
+        for policy in [Self.policy, advised] {
+            for status in 100..<600 {
+                var headers = HTTPHeaders()
+                if policy.shouldRetryHeader != nil { headers["Stripe-Should-Retry"] = "true" }
+                for idempotent in [true, false] {
+                    let decision = policy.decide(
+                        .success(HTTPResponse(status: status, headers: headers)), isIdempotent: idempotent, attempt: 1, waited: 0, requestedWait: 1)
+                    if decision != .stop { #expect(policy.mayRetry(status: status), "status \(status)") }
+                }
+            }
+        }
+        #expect(Self.policy.mayRetry(status: 429))
+        #expect(!Self.policy.mayRetry(status: 200))
+        #expect(!Self.policy.mayRetry(status: 404))
+        #expect(advised.mayRetry(status: 400))
+    }
+
     @Test(
         "a create: retried only when the server cannot have acted on it",
         arguments: [

@@ -1,14 +1,21 @@
 // The HTTP client side of the client-vs-raw-libcurl benchmark (issue 5): posts N copies of a body
-// with C requests in flight, one Swift task per request, and prints requests per second. Run by
-// Benchmarks/http/run-http-bench.sh beside raw libcurl multi. MODE picks the caller:
-//   client            `HTTPClient.send` from tasks on the cooperative pool
-//   retrying          `RetryingHTTPClient.send` (what a connector calls) from tasks on the cooperative pool
-//   retrying-executor the same, from tasks that prefer `client.taskExecutor` (the curl loop thread)
+// with C requests in flight and prints requests per second. C tasks each send their next request as
+// soon as their last is answered, as raw multi adds a finished handle again at once, so the figure is
+// the client's cost and not that of making tasks. Run by Benchmarks/http/run-http-bench.sh beside raw
+// libcurl multi. MODE picks the caller:
+//   client                  `HTTPClient.send` from tasks on the cooperative pool
+//   client-executor         `HTTPClient.send` from tasks that prefer `client.taskExecutor`
+//   retrying                `RetryingHTTPClient.send` (what a connector calls) from tasks on the pool
+//   retrying-executor       the same from tasks that prefer `client.taskExecutor` (the curl loop
+//                           thread): the connectors' path, whose delivery tasks the engine starts there
+//   retrying-executor-tasks the same with one new task per request (the engine makes one per batch),
+//                           which adds the cost of making and ending a task to each request
 import Foundation
 import OutflowHTTP
+import Synchronization
 
 let arguments = CommandLine.arguments
-let modes = ["client", "retrying", "retrying-executor"]
+let modes = ["client", "client-executor", "retrying", "retrying-executor", "retrying-executor-tasks"]
 guard arguments.count == 5 || arguments.count == 6, let total = Int(arguments[3]), let concurrency = Int(arguments[4]),
     let body = FileManager.default.contents(atPath: arguments[2])
 else {
@@ -23,8 +30,8 @@ guard modes.contains(mode) else {
 let url = arguments[1]
 let bytes = Array(body)
 let client = HTTPClient()
-let transport: any HTTPTransport = mode == "client" ? client : RetryingHTTPClient(transport: client)
-let preference: (any TaskExecutor)? = mode == "retrying-executor" ? client.taskExecutor : nil
+let transport: any HTTPTransport = mode.hasPrefix("client") ? client : RetryingHTTPClient(transport: client)
+let preference: (any TaskExecutor)? = mode.contains("executor") ? client.taskExecutor : nil
 var request = HTTPRequest(method: .post, url: url, body: bytes, isIdempotent: true)
 request.headers["Content-Type"] = "application/json"
 request.headers["Authorization"] = "Bearer bench"
@@ -34,10 +41,26 @@ let template = request
     (try? await transport.send(template))?.status == 200 ? 0 : 1
 }
 
-/// Keeps `concurrency` requests in flight, one task per request, until `total` have finished; returns
-/// the failures. `@concurrent` so the group's parent runs on the cooperative pool (or on the preferred
-/// executor), not on the main actor, which would add a hop to the main thread per request.
+/// Keeps `concurrency` requests in flight until `total` have finished: `concurrency` tasks, each
+/// sending its next request as soon as its last one is answered, taking numbers from a shared counter;
+/// returns the failures. `@concurrent` so the group's parent runs on the cooperative pool (or on the
+/// preferred executor), not on the main actor.
 @concurrent func drive() async -> Int {
+    let issued = Counter()
+    return await withTaskGroup(of: Int.self) { group in
+        for _ in 0..<min(concurrency, total) {
+            group.addTask(executorPreference: preference) {
+                var failed = 0
+                while issued.next() < total { failed += await post() }
+                return failed
+            }
+        }
+        return await group.reduce(0, +)
+    }
+}
+
+/// The same with one task per request: a new task starts whenever one ends.
+@concurrent func driveTaskPerRequest() async -> Int {
     await withTaskExecutorPreference(preference) {
         await withTaskGroup(of: Int.self) { group in
             var next = 0
@@ -58,9 +81,15 @@ let template = request
     }
 }
 
+/// Request numbers the tasks share.
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func next() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
+}
+
 let clock = ContinuousClock()
 let start = clock.now
-let failed = await drive()
+let failed = mode.hasSuffix("-tasks") ? await driveTaskPerRequest() : await drive()
 let elapsed = clock.now - start
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 print(#"{"client":"Outflow \#(mode)","requests":\#(total),"failed":\#(failed),"seconds":\#(String(format: "%.3f", seconds)),"requestsPerSecond":\#(Int(Double(total) / seconds))}"#)
