@@ -4,16 +4,15 @@ import CCurl
 ///
 /// The options every request shares (protocols, no signals, HTTP version, TLS verification, timeouts
 /// of the client, callbacks, error buffer...) are set once when the handle is made. A request sets only
-/// what is its own and differs from the handle's previous request (`prepare`): the transfer the
-/// callbacks write to and its body always, the URL, the total timeout, the size of the body and the
+/// what is its own and differs from the handle's previous request (`prepare`): its body always, the URL, the total timeout, the size of the body and the
 /// header list when they changed, and method and body handling when the request's shape changed, in
 /// which case `clearMethod()` first puts each of those options back to its default, so the request
 /// starts from the same state as on a fresh handle. Consecutive requests of a connector go to one URL
-/// with the same method and headers, so a request sets four options where a reset handle needed some
+/// with the same method and headers, so such a request sets one option where a reset handle needed some
 /// twenty, at about 50 ns each, and `curl_easy_reset` cost a microsecond (docs/performance.md, issue 5).
 ///
-/// Between two requests the handle keeps pointers to the last transfer and its body; libcurl reads them
-/// only while the handle is in the multi handle, and the next request replaces them before it is added.
+/// Between two requests the handle keeps a pointer to the last request's body; libcurl reads it only
+/// while the handle is in the multi handle, and the next request replaces it before it is added.
 ///
 /// Used only on the event-loop thread.
 final class CurlEasyHandle {
@@ -29,6 +28,10 @@ final class CurlEasyHandle {
     /// The shape of the last request's method and body handling; nil when they are cleared (a GET).
     private var shape: RequestShape?
     private var bodySize = -1
+    /// The transfer libcurl runs on this handle, which its callbacks write to: they, and
+    /// `CURLINFO_PRIVATE`, are given the handle once when it is made, so a request sets none of them.
+    /// Unowned: the loop's list of active transfers keeps it alive for as long as it is set.
+    unowned(unsafe) var transfer: CurlTransfer?
 
     /// What decides the method and body options: requests of the same shape differ only in the body.
     struct RequestShape: Equatable {
@@ -71,6 +74,12 @@ final class CurlEasyHandle {
         set(outflow_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
         set(outflow_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteBody))
         set(outflow_easy_setopt_callback(easy, CURLOPT_HEADERFUNCTION, curlWriteHeader))
+        // The read callback is set only for a request that needs it (`CurlTransfer.configureMethod`).
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_READDATA, context))
+        set(outflow_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context))
         return code
     }
 
@@ -88,10 +97,7 @@ final class CurlEasyHandle {
             set(outflow_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout))
             timeoutMilliseconds = timeout
         }
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context))
+        self.transfer = transfer
         let request = transfer.request
         let method = request.method
         let hasBody = request.body != nil || method == .post || method == .put || method == .patch
@@ -121,7 +127,6 @@ final class CurlEasyHandle {
         set(outflow_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, nil))
         set(outflow_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, -1))
         set(outflow_easy_setopt_callback(easy, CURLOPT_READFUNCTION, nil))
-        set(outflow_easy_setopt_pointer(easy, CURLOPT_READDATA, nil))
         // Back to a GET: this also turns POST off.
         set(outflow_easy_setopt_long(easy, CURLOPT_HTTPGET, 1))
         return code

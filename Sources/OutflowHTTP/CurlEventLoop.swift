@@ -198,8 +198,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             var context: UnsafeMutablePointer<CChar>?
             guard outflow_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &context) == CURLE_OK, let context else { continue }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(UnsafeRawPointer(context)).takeUnretainedValue()
-            guard transfer.slot >= 0, let handle = transfer.handle else { continue }
+            let handle = Unmanaged<CurlEasyHandle>.fromOpaque(UnsafeRawPointer(context)).takeUnretainedValue()
+            guard let transfer = handle.transfer, transfer.slot >= 0 else { continue }
             finish(transfer, transfer.result(message.pointee.data.result, on: handle))
         }
     }
@@ -207,6 +207,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, HTTPError>) {
         if let handle = transfer.handle {
             _ = curl_multi_remove_handle(multi, handle.easy)
+            handle.transfer = nil
             transfer.handle = nil
             recycle(handle)
         }

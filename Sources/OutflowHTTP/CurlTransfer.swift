@@ -5,8 +5,8 @@ import Synchronization
 /// as libcurl delivers it.
 ///
 /// One object per request, made by `HTTPClient.send` and then owned by the loop: it passes through the
-/// inbox, sits in the loop's list of active transfers (its `slot`) and is what libcurl's callbacks and
-/// `CURLINFO_PRIVATE` point at, so the loop needs no table to find it. A cancellation names the object
+/// inbox, sits in the loop's list of active transfers (its `slot`) and is its easy handle's `transfer`,
+/// where libcurl's callbacks and `CURLINFO_PRIVATE` find it, so the loop needs no table to find it. A cancellation names the object
 /// itself, which cannot be confused with a later request.
 ///
 /// The redacted URL and the request's secrets are only needed to describe a failure, and computing
@@ -94,9 +94,8 @@ final class CurlTransfer: @unchecked Sendable {
     /// Points the handle at this request's body: what differs between two requests of the same method
     /// and kind (`CurlEasyHandle.RequestShape`), besides the body's size.
     func configureBody(on easy: UnsafeMutableRawPointer) -> CURLcode {
-        guard request.isIdempotent else {
-            return outflow_easy_setopt_pointer(easy, CURLOPT_READDATA, Unmanaged.passUnretained(self).toOpaque())
-        }
+        // The read callback finds the transfer through the handle (`CurlEasyHandle.transfer`).
+        guard request.isIdempotent else { return CURLE_OK }
         // POSTFIELDS borrows the bytes rather than copying them (COPYPOSTFIELDS): `requestBody` is an
         // immutable array this transfer owns, and the loop keeps the transfer alive until libcurl has
         // finished with it; the handle's next request points it elsewhere before libcurl reads it again.
@@ -165,16 +164,18 @@ final class CurlTransfer: @unchecked Sendable {
 /// CURLOPT_WRITEFUNCTION: body bytes arrive here in chunks.
 let curlWriteBody: outflow_curl_data_callback = { buffer, size, count, context in
     let length = size * count
-    guard let buffer, let context else { return length }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    guard let buffer, let context, let transfer = Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue().transfer else {
+        return length
+    }
     transfer.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
     return length
 }
 
 /// CURLOPT_READFUNCTION: hands out the body of a non-idempotent request (see `configureMethod`).
 private let curlReadBody: outflow_curl_data_callback = { buffer, size, count, context in
-    guard let buffer, let context else { return 0 }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    guard let buffer, let context, let transfer = Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue().transfer else {
+        return Int(CURL_READFUNC_ABORT)
+    }
     let length = min(size * count, transfer.requestBody.count - transfer.requestBodyOffset)
     guard length > 0 else { return 0 }
     transfer.requestBody.withUnsafeBytes { bytes in
@@ -187,8 +188,9 @@ private let curlReadBody: outflow_curl_data_callback = { buffer, size, count, co
 /// CURLOPT_HEADERFUNCTION: called once per complete header line, status line included.
 let curlWriteHeader: outflow_curl_data_callback = { buffer, size, count, context in
     let length = size * count
-    guard let buffer, let context else { return length }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    guard let buffer, let context, let transfer = Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue().transfer else {
+        return length
+    }
     transfer.responseHeaders.append(rawLine: UnsafeRawBufferPointer(start: buffer, count: length))
     return length
 }

@@ -136,7 +136,13 @@ public final class HTTPClient: HTTPTransport {
     }
 
     /// libcurl sends header lines as given, so a value taken from data could otherwise add fields.
+    /// Scans the contiguous UTF-8 buffer (native strings have one): iterating `utf8` index by index
+    /// was half of `send`'s own time.
     private static func hasLineBreak(_ text: String) -> Bool {
-        text.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") { return true }
+            return false
+        }
     }
 }

@@ -77,7 +77,10 @@ public struct RetryingHTTPClient: HTTPTransport {
         }
     }
 
-    private func attemptOnce(_ request: HTTPRequest, group: String) async -> Result<HTTPResponse, HTTPError> {
+    // `nonisolated(nonsending)` here and on `result`: they run where `send` runs, so entering them and
+    // coming back from their awaits needs no executor check (the runtime reads the task's executor
+    // preference under a lock for each), a cost that showed in the client's profile (issue 5).
+    nonisolated(nonsending) private func attemptOnce(_ request: HTTPRequest, group: String) async -> Result<HTTPResponse, HTTPError> {
         guard let limiter else { return await Self.result { () async throws(HTTPError) in try await transport.send(request) } }
         let permit: RateLimiter.Permit
         do {
@@ -93,7 +96,7 @@ public struct RetryingHTTPClient: HTTPTransport {
         return outcome
     }
 
-    private static func result(_ body: () async throws(HTTPError) -> HTTPResponse) async -> Result<HTTPResponse, HTTPError> {
+    nonisolated(nonsending) private static func result(_ body: nonisolated(nonsending) () async throws(HTTPError) -> HTTPResponse) async -> Result<HTTPResponse, HTTPError> {
         do {
             return .success(try await body())
         } catch {
