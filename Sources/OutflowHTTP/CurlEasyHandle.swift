@@ -30,8 +30,9 @@ final class CurlEasyHandle {
     private var bodySize = -1
     /// The transfer libcurl runs on this handle, which its callbacks write to: they, and
     /// `CURLINFO_PRIVATE`, are given the handle once when it is made, so a request sets none of them.
-    /// Unowned: the loop's list of active transfers keeps it alive for as long as it is set.
-    unowned(unsafe) var transfer: CurlTransfer?
+    /// Unmanaged (no reference count): the loop's list of active transfers keeps it alive for as long
+    /// as it is set, and the callbacks, called several times per response, read it without retaining it.
+    var transfer: Unmanaged<CurlTransfer>?
 
     /// What decides the method and body options: requests of the same shape differ only in the body.
     struct RequestShape: Equatable {
@@ -83,6 +84,15 @@ final class CurlEasyHandle {
         return code
     }
 
+    /// Runs `body` on the transfer of the handle libcurl's callback data `context` points at, without
+    /// retaining either (the loop keeps both alive while libcurl runs the transfer); nil when the
+    /// handle has none.
+    static func withTransfer<R>(_ context: UnsafeMutableRawPointer, _ body: (CurlTransfer) -> R) -> R? {
+        Unmanaged<CurlEasyHandle>.fromOpaque(context)._withUnsafeGuaranteedRef { handle in
+            handle.transfer?._withUnsafeGuaranteedRef(body)
+        }
+    }
+
     /// Sets `transfer`'s options: see the type's comment. After a failure the handle is in an unknown
     /// state and must be dropped, not reused.
     func prepare(for transfer: CurlTransfer, timeoutMilliseconds timeout: Int) -> CURLcode {
@@ -97,7 +107,7 @@ final class CurlEasyHandle {
             set(outflow_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout))
             timeoutMilliseconds = timeout
         }
-        self.transfer = transfer
+        self.transfer = Unmanaged.passUnretained(transfer)
         let request = transfer.request
         let method = request.method
         let hasBody = request.body != nil || method == .post || method == .put || method == .patch

@@ -199,7 +199,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             var context: UnsafeMutablePointer<CChar>?
             guard outflow_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &context) == CURLE_OK, let context else { continue }
             let handle = Unmanaged<CurlEasyHandle>.fromOpaque(UnsafeRawPointer(context)).takeUnretainedValue()
-            guard let transfer = handle.transfer, transfer.slot >= 0 else { continue }
+            guard let transfer = handle.transfer?.takeUnretainedValue(), transfer.slot >= 0 else { continue }
             finish(transfer, transfer.result(message.pointee.data.result, on: handle))
         }
     }

@@ -164,33 +164,33 @@ final class CurlTransfer: @unchecked Sendable {
 /// CURLOPT_WRITEFUNCTION: body bytes arrive here in chunks.
 let curlWriteBody: outflow_curl_data_callback = { buffer, size, count, context in
     let length = size * count
-    guard let buffer, let context, let transfer = Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue().transfer else {
-        return length
+    guard let buffer, let context else { return length }
+    CurlEasyHandle.withTransfer(context) { transfer in
+        transfer.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
     }
-    transfer.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
     return length
 }
 
 /// CURLOPT_READFUNCTION: hands out the body of a non-idempotent request (see `configureMethod`).
 private let curlReadBody: outflow_curl_data_callback = { buffer, size, count, context in
-    guard let buffer, let context, let transfer = Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue().transfer else {
-        return Int(CURL_READFUNC_ABORT)
-    }
-    let length = min(size * count, transfer.requestBody.count - transfer.requestBodyOffset)
-    guard length > 0 else { return 0 }
-    transfer.requestBody.withUnsafeBytes { bytes in
-        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.requestBodyOffset, byteCount: length)
-    }
-    transfer.requestBodyOffset += length
-    return length
+    guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
+    return CurlEasyHandle.withTransfer(context) { transfer in
+        let length = min(size * count, transfer.requestBody.count - transfer.requestBodyOffset)
+        guard length > 0 else { return 0 }
+        transfer.requestBody.withUnsafeBytes { bytes in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + transfer.requestBodyOffset, byteCount: length)
+        }
+        transfer.requestBodyOffset += length
+        return length
+    } ?? Int(CURL_READFUNC_ABORT)
 }
 
 /// CURLOPT_HEADERFUNCTION: called once per complete header line, status line included.
 let curlWriteHeader: outflow_curl_data_callback = { buffer, size, count, context in
     let length = size * count
-    guard let buffer, let context, let transfer = Unmanaged<CurlEasyHandle>.fromOpaque(context).takeUnretainedValue().transfer else {
-        return length
+    guard let buffer, let context else { return length }
+    CurlEasyHandle.withTransfer(context) { transfer in
+        transfer.responseHeaders.append(rawLine: UnsafeRawBufferPointer(start: buffer, count: length))
     }
-    transfer.responseHeaders.append(rawLine: UnsafeRawBufferPointer(start: buffer, count: length))
     return length
 }

@@ -110,7 +110,8 @@ public final class HTTPClient: HTTPTransport {
         for field in request.headers where Self.hasLineBreak(field.name) || Self.hasLineBreak(field.value) {
             throw .invalidHeader(url: Redaction.url(request.url), name: Redaction.scrub(field.name, secrets: [field.value]))
         }
-        if Task.isCancelled { throw .cancelled(url: Redaction.url(request.url)) }
+        // A task cancelled already has its handler run at once, before the operation: the loop then finds
+        // the flag set when it starts the transfer and answers `.cancelled` without sending anything.
         let transfer = CurlTransfer(request: request, url: url)
         let loop = self.loop
         // An unsafe continuation: the checked one allocates a guard object per request, and the loop

@@ -75,6 +75,31 @@ struct HTTPClientExecutorTests {
         }
     }
 
+    @Test("a task cancelled before it sends gets .cancelled and nothing reaches the server, on the pool and on the loop")
+    func alreadyCancelledTaskSendsNothing() async throws {
+        try await withServer(script: { _, _ in .status(200) }) { server in
+            let client = HTTPClient()
+            for preference in [nil, client.taskExecutor] as [(any TaskExecutor)?] {
+                let error = await Task(executorPreference: preference) { () async -> HTTPError? in
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    do {
+                        _ = try await client.send(HTTPRequest(method: .post, url: server.origin + "/never", body: Array("{}".utf8)))
+                        return nil
+                    } catch let error as HTTPError {
+                        return error
+                    } catch {
+                        return nil
+                    }
+                }.value
+                #expect(error == .cancelled(url: server.origin + "/never"))
+            }
+            // A request after them goes through, so the loop is still serving.
+            let after = try await client.send(HTTPRequest(url: server.origin + "/after"))
+            #expect(after.status == 200)
+            #expect(server.requests.map(\.path) == ["/after"])
+        }
+    }
+
     @Test("shutting the client down fails the requests of tasks on its executor, and those tasks still finish")
     func shutdownOnExecutor() async throws {
         try await withServer(script: { _, _ in ScriptedResponse(status: 200, delay: 30) }) { server in
