@@ -1,5 +1,6 @@
 import Foundation
 import OutflowCore
+import OutflowRuntime
 import OutflowSources
 import OutflowWorkspace
 
@@ -39,6 +40,7 @@ struct WorkspaceValidation {
         let file = WorkspaceFile(workspace: workspace, path: stored.name, directory: directory)
         let files = WorkspaceChecks.environmentAndFiles(file, environment: environment)
         problems += files
+        problems += MockConnectionChecks.problems(file)
         if files.isEmpty { problems += profileSourceProblems(file) }
         return problems.map { Diagnostic(path: $0.path, message: $0.message) }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import OutflowConnectors
 import OutflowCore
 import OutflowFunctions
+import OutflowRuntime
 import OutflowSources
 import OutflowWorkspace
 
@@ -39,6 +40,7 @@ struct ValidateCommand: AsyncParsableCommand {
         if problems.isEmpty { problems += Self.checkProfileHeader(file) }
         problems += Self.compileFunctions(file)
         problems += registry.validate(file.workspace.connections, file: file.path)
+        problems += MockConnectionChecks.problems(file)
         if remote, problems.isEmpty {
             let clients = ConnectionClients(file: file, registry: registry)
             problems += await RemoteSchemaCheck.problems(clients)

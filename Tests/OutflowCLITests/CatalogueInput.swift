@@ -240,6 +240,10 @@ struct CatalogueInput: Sendable {
             "set-wrong-type": settings(#"{ "accessToken": 5 }"#),
             "set-mailchimp-no-data-centre": settings(#"{ "apiKey": "nodc", "listId": "x" }"#, connector: "mailchimp"),
             "set-mock-unknown-key": edit(connection, #""settings": {}, "mock": { "faults": "x" } }"#),
+            "set-mock-fault-probability": edit(connection, #""settings": {}, "mock": { "fault": "429=1.5" } }"#),
+            "set-mock-fault-unknown": edit(connection, #""settings": {}, "mock": { "fault": "430=0.1" } }"#),
+            "set-mock-fault-sum": edit(connection, #""settings": {}, "mock": { "fault": "429=0.6,500=0.6" } }"#),
+            "set-mock-users-missing": edit(connection, #""settings": {}, "mock": { "users": "nope.json" } }"#),
             "set-unknown-connection": CatalogueInput(),
             // Network
             "net-refused-test": settings(#"{ "accessToken": "x", "baseURL": "$ORIGIN" }"#, application: .closedPort),

@@ -370,6 +370,21 @@ struct WorkspaceRoutesTests {
         #expect(result.body["errors"]?[0]?["path"] == "connections[0].settings.accesToken")
     }
 
+    @Test("validate reports a connection's mock: its fault spec and its users file")
+    func validateMock() async throws {
+        let server = try await ServerHarness.start()
+        let broken = WorkspaceFixtures.withConnections(
+            try WorkspaceFixtures.demo(),
+            [["id": 1, "name": "Demo HubSpot", "connector": "hubspot", "settings": [:], "mock": ["fault": "429=1.5", "users": "../apps/nope.json"]]])
+        let result = try await server.request(.post, "/v1/workspaces/demo/validate", body: WorkspaceFixtures.text(broken), token: server.workspaceToken)
+        await server.stop()
+        #expect(result.body["valid"] == false)
+        #expect(result.body["errors"]?[0]?["path"] == "connections[0].mock.fault")
+        #expect(result.body["errors"]?[0]?["message"] == "«1.5» is not a probability between 0 and 1 for 429")
+        #expect(result.body["errors"]?[1]?["path"] == "connections[0].mock.users")
+        #expect(result.body["errors"]?[2] == nil)
+    }
+
     @Test("trigger starts a job of every enabled pipeline and answers its id")
     func trigger() async throws {
         let server = try await ServerHarness.start()
