@@ -75,6 +75,16 @@ struct HTTPClientExecutorTests {
         }
     }
 
+    /// The error `send` throws for `request`, or nil when it is answered.
+    static func error(of request: HTTPRequest, on client: HTTPClient) async -> HTTPError? {
+        do {
+            _ = try await client.send(request)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     @Test("a task cancelled before it sends gets .cancelled and nothing reaches the server, on the pool and on the loop")
     func alreadyCancelledTaskSendsNothing() async throws {
         try await withServer(script: { _, _ in .status(200) }) { server in
@@ -82,14 +92,7 @@ struct HTTPClientExecutorTests {
             for preference in [nil, client.taskExecutor] as [(any TaskExecutor)?] {
                 let error = await Task(executorPreference: preference) { () async -> HTTPError? in
                     withUnsafeCurrentTask { $0?.cancel() }
-                    do {
-                        _ = try await client.send(HTTPRequest(method: .post, url: server.origin + "/never", body: Array("{}".utf8)))
-                        return nil
-                    } catch let error as HTTPError {
-                        return error
-                    } catch {
-                        return nil
-                    }
+                    return await Self.error(of: HTTPRequest(method: .post, url: server.origin + "/never", body: Array("{}".utf8)), on: client)
                 }.value
                 #expect(error == .cancelled(url: server.origin + "/never"))
             }
@@ -127,14 +130,7 @@ struct HTTPClientExecutorTests {
             }
             // A request after shutdown, from a task preferring the stopped loop, is refused, not stranded.
             let late = await Task(executorPreference: client.taskExecutor) { () async -> HTTPError? in
-                do {
-                    _ = try await client.send(HTTPRequest(url: server.origin + "/late"))
-                    return nil
-                } catch let error as HTTPError {
-                    return error
-                } catch {
-                    return nil
-                }
+                await Self.error(of: HTTPRequest(url: server.origin + "/late"), on: client)
             }.value
             #expect(late == .cancelled(url: server.origin + "/late"))
         }
