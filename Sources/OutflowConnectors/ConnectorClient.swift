@@ -73,13 +73,10 @@ public struct ConnectorClient: ApplicationClient {
             throw .invalidSettings(connector: connector.name, message: error.message)
         }
         self.settings = settings
-        guard case .string(let base)? = settings["baseURL"] else {
-            throw .invalidSettings(connector: connector.name, message: "baseURL is not set, and these settings give it no default")
+        switch Connector.baseURL(in: settings) {
+        case .success(let base): baseURL = base
+        case .failure(let problem): throw .invalidSettings(connector: connector.name, message: problem.message)
         }
-        guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
-            throw .invalidSettings(connector: connector.name, message: "baseURL must be an http or https URL, found \"\(base)\"")
-        }
-        baseURL = base
         let scope = TemplateScope(settings: settings)
         do {
             authHeader = try connector.auth.header(scope)

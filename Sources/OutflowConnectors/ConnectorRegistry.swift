@@ -105,6 +105,16 @@ public struct ConnectorRegistry: Sendable {
         throw .invalidSettings(connector: name, message: "no connector named \"\(name)\"" + Suggestion.hint(for: name, in: knownNames.sorted()))
     }
 
+    /// Whether a setting value holds a `${NAME}` reference anywhere.
+    private static func readsEnvironment(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): return text.contains("${")
+        case .array(let items): return items.contains(where: readsEnvironment)
+        case .object(let object): return object.members.contains { readsEnvironment($0.value) }
+        default: return false
+        }
+    }
+
     /// Every available connector, by name.
     public var sorted: [Connector] { connectors.values.sorted { $0.name < $1.name } }
 
@@ -119,8 +129,22 @@ public struct ConnectorRegistry: Sendable {
             guard let connector = connectors[connection.connector] else { continue }
             // A mock connection gets its URL and placeholder credentials from the started mock.
             let settings = connection.mock == nil ? connection.settings : connector.settingsForMock(connection.settings, origin: "http://127.0.0.1:1")
-            for problem in connector.settings.validate(settings, path: "connections[\(index)].settings") {
+            let path = "connections[\(index)].settings"
+            let schemaProblems = connector.settings.validate(settings, path: path)
+            for problem in schemaProblems {
                 problems.append(Diagnostic(file: file, path: problem.path, message: problem.message))
+            }
+            // The settings as a run resolves them, checked for the API origin the run needs: only when
+            // they are valid and name no environment variable (an unset one is reported on its own).
+            guard schemaProblems.isEmpty, connection.mock == nil, !Self.readsEnvironment(.object(settings)),
+                let resolved = try? connector.settings.resolve(settings, environment: [:]),
+                case .failure(let problem) = Connector.baseURL(in: resolved)
+            else { continue }
+            // At the setting when the connection gives it; else at the settings, naming it.
+            if settings["baseURL"] != nil {
+                problems.append(Diagnostic(file: file, path: JSONPath.member(path, "baseURL"), message: problem.detail))
+            } else {
+                problems.append(Diagnostic(file: file, path: path, message: problem.message))
             }
         }
         return problems

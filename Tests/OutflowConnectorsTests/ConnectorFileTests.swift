@@ -148,6 +148,34 @@ struct ConnectorFileTests {
         #expect(problems.count == 3)
     }
 
+    @Test("validation checks the API origin a run resolves: given, derived or defaulted; not for mocks or ${NAME} settings")
+    func validationChecksTheResolvedBaseURL() throws {
+        let registry = try ConnectorRegistry.embedded()
+        let connections = [
+            Connection(id: 1, name: "a", connector: "hubspot", settings: ["accessToken": "t", "baseURL": "api.hubapi.com"]),
+            Connection(id: 2, name: "b", connector: "webhook", settings: ["url": "ftp://example.com/in"]),
+            Connection(id: 3, name: "c", connector: "mailchimp", settings: ["apiKey": "nodc", "listId": "L"]),
+            Connection(id: 4, name: "d", connector: "hubspot", settings: ["accessToken": "t", "baseURL": "${HS_BASE}"]),
+            Connection(id: 5, name: "e", connector: "hubspot", settings: [:], mock: MockSettings()),
+            Connection(id: 6, name: "f", connector: "mailchimp", settings: ["apiKey": "k-us6", "listId": "L"]),
+            Connection(id: 7, name: "g", connector: "hubspot", settings: ["accessToken": "t", "baseURL": "http://127.0.0.1:8089"]),
+        ]
+        let text = registry.validate(connections, file: "w.json").map(\.description)
+        #expect(
+            text == [
+                "w.json: connections[0].settings.baseURL: must be an http or https URL, found \"api.hubapi.com\"",
+                "w.json: connections[1].settings: baseURL must be an http or https URL, found \"ftp://example.com/in\"",
+                "w.json: connections[2].settings: baseURL is not set, and these settings give it no default",
+            ])
+        // The client refuses the same settings with the same words.
+        do {
+            _ = try ConnectorClient(connector: TestConnectors.connector("hubspot"), connection: connections[0], transport: HTTPClientStub())
+            Issue.record("expected the client to refuse the settings")
+        } catch {
+            #expect(error.description.hasSuffix("baseURL must be an http or https URL, found \"api.hubapi.com\""), "\(error)")
+        }
+    }
+
     @Test func environmentReferencesResolveAndAMissingOneIsNamed() throws {
         let hubspot = TestConnectors.connector("hubspot")
         let resolved = try hubspot.settings.resolve(["accessToken": "${HS_TOKEN}"], environment: ["HS_TOKEN": "t0k"])
