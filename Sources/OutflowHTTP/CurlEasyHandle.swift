@@ -4,12 +4,13 @@ import CCurl
 ///
 /// The options every request shares (protocols, no signals, HTTP version, TLS verification, timeouts
 /// of the client, callbacks, error buffer...) are set once when the handle is made. A request sets only
-/// what is its own and differs from the handle's previous request (`prepare`): its body always, the URL, the total timeout, the size of the body and the
-/// header list when they changed, and method and body handling when the request's shape changed, in
-/// which case `clearMethod()` first puts each of those options back to its default, so the request
-/// starts from the same state as on a fresh handle. Consecutive requests of a connector go to one URL
-/// with the same method and headers, so such a request sets one option where a reset handle needed some
-/// twenty, at about 50 ns each, and `curl_easy_reset` cost a microsecond (docs/performance.md, issue 5).
+/// what is its own and differs from the handle's previous request (`prepare`): its body always; the
+/// URL, the total timeout, the size of the body and the header list when they changed; and method and
+/// body handling when the request's shape changed, in which case `clearMethod()` first puts each of
+/// those options back to its default, so the request starts from the same state as on a fresh handle.
+/// Consecutive requests of a connector go to one URL with the same method and headers, so such a
+/// request sets one or two options where a reset handle needed some twenty, at about 50 ns each, and
+/// `curl_easy_reset` cost a microsecond (docs/performance.md, issue 5).
 ///
 /// Between two requests the handle keeps a pointer to the last request's body; libcurl reads it only
 /// while the handle is in the multi handle, and the next request replaces it before it is added.

@@ -48,8 +48,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var pendingResumes: [(CurlTransfer, Result<HTTPResponse, HTTPError>)] = []
     /// The loop has seen `stop()`: requests submitted from jobs it still runs are refused.
     private var loopStopping = false
-    /// The transfers libcurl runs; each knows its index (`slot`), and libcurl hands each back through
-    /// `CURLINFO_PRIVATE`, so neither starting nor finishing one hashes anything.
+    /// The transfers libcurl runs; each knows its index (`slot`), and libcurl hands back its easy handle
+    /// (`CURLINFO_PRIVATE`), which names it, so neither starting nor finishing one hashes anything.
     @exclusivity(unchecked) private var active: [CurlTransfer] = []
     @exclusivity(unchecked) private var idleHandles: [CurlEasyHandle] = []
     private static let maxIdleHandles = 512

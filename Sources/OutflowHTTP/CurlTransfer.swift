@@ -6,14 +6,14 @@ import Synchronization
 ///
 /// One object per request, made by `HTTPClient.send` and then owned by the loop: it passes through the
 /// inbox, sits in the loop's list of active transfers (its `slot`) and is its easy handle's `transfer`,
-/// where libcurl's callbacks and `CURLINFO_PRIVATE` find it, so the loop needs no table to find it. A cancellation names the object
-/// itself, which cannot be confused with a later request.
+/// which is how libcurl's callbacks and `CURLINFO_PRIVATE` reach it, so the loop keeps no table. A
+/// cancellation names the object itself, which cannot be confused with a later request.
 ///
 /// The redacted URL and the request's secrets are only needed to describe a failure, and computing
 /// them costs more than the rest of a request's bookkeeping, so they are derived when an error is made.
 ///
 /// `@unchecked Sendable`: the caller writes `continuation` before it submits (the inbox's lock or the
-/// loop thread itself orders that write before the loop's reads), `cancelled` is atomic, and every
+/// loop thread itself orders that write before the loop's reads), `cancelledFlag` is atomic, and every
 /// other mutable field is touched only on the loop thread.
 final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
