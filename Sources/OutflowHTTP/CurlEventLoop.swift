@@ -52,6 +52,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     /// (`CURLINFO_PRIVATE`), which names it, so neither starting nor finishing one hashes anything.
     @exclusivity(unchecked) private var active: [CurlTransfer] = []
     @exclusivity(unchecked) private var idleHandles: [CurlEasyHandle] = []
+    /// Set while the loop thread resumes its own callers (`finish`): the jobs the runtime then enqueues
+    /// are theirs and go to `resumedJobs`. Only the loop thread reads or writes either.
+    @exclusivity(unchecked) private var resumingOnLoop = false
+    @exclusivity(unchecked) private var resumedJobs: [UnownedJob] = []
+    /// The batch of `resumedJobs` being run (two lists swapped, so neither is copied).
+    @exclusivity(unchecked) private var runningJobs: [UnownedJob] = []
     private static let maxIdleHandles = 512
 
     init(settings: HTTPClient.Configuration) {
@@ -86,6 +92,12 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     /// task that still prefers this executor (one the shutdown cancelled) is not stranded.
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
+        // A task the loop itself resumes (its transfer ended, `finish`) is queued on the loop thread: kept
+        // in the loop's own list, which needs no lock and no wake-up, and run before the next round.
+        if resumingOnLoop {
+            resumedJobs.append(job)
+            return
+        }
         if !enqueue(.run(job)) { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
     }
 
@@ -128,6 +140,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             // rounds are bounded so jobs that keep queueing jobs cannot hold the transfers up.
             var stopping = false
             for _ in 0..<Self.drainRounds {
+                runResumedJobs(on: executor)
                 let empty = inbox.withLock { inbox in
                     swap(&operations, &inbox.operations)
                     inbox.sleeping = false
@@ -154,7 +167,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
             resumeBatch()
             // Work queued meanwhile (a job resumed by a finished transfer, a request it submitted) is taken
             // at once; only an empty inbox lets the loop sleep until a socket, a timeout or a caller wakes it.
-            let idle = inbox.withLock { inbox in
+            let idle = resumedJobs.isEmpty && inbox.withLock { inbox in
                 guard inbox.operations.isEmpty, !inbox.stopping else { return false }
                 inbox.sleeping = true
                 return true
@@ -163,8 +176,20 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         }
         for transfer in active { finish(transfer, .failure(.cancelled(url: transfer.redactedURL))) }
         resumeBatch()
+        // Their tasks run on the global executor now (`enqueue` forwards there once the inbox is closed).
+        for job in resumedJobs { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
+        resumedJobs.removeAll()
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
+    }
+
+    /// Runs the jobs of the callers `finish` resumed, and those they queue while they run.
+    private func runResumedJobs(on executor: UnownedTaskExecutor) {
+        while !resumedJobs.isEmpty {
+            swap(&runningJobs, &resumedJobs)
+            for job in runningJobs { job.runSynchronously(on: executor) }
+            runningJobs.removeAll(keepingCapacity: true)
+        }
     }
 
     /// How many times the loop takes newly queued work before it drives the transfers again.
@@ -204,7 +229,7 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, HTTPError>) {
+    private func finish(_ transfer: CurlTransfer, _ result: consuming Result<HTTPResponse, HTTPError>) {
         if let handle = transfer.handle {
             _ = curl_multi_remove_handle(multi, handle.easy)
             handle.transfer = nil
@@ -218,7 +243,9 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         }
         transfer.slot = -1
         if transfer.callerOnLoopThread {
+            resumingOnLoop = true
             transfer.resume(result)
+            resumingOnLoop = false
         } else {
             pendingResumes.append((transfer, result))
         }

@@ -40,6 +40,9 @@ final class CurlTransfer: @unchecked Sendable {
     @exclusivity(unchecked) var requestBodyOffset = 0
     @exclusivity(unchecked) var responseHeaders = ReceivedHeaderLines()
     @exclusivity(unchecked) var responseBody: [UInt8] = []
+    /// A request field holding a line break, found when the handle built its header list: the request
+    /// is refused with `.invalidHeader` and nothing is sent.
+    var headerWithLineBreak: (name: String, value: String)?
 
     init(request: HTTPRequest, url: CurlURL) {
         self.request = request
@@ -51,7 +54,7 @@ final class CurlTransfer: @unchecked Sendable {
     func markCancelled() { cancelledFlag.store(true, ordering: .releasing) }
 
     /// Answers the caller; the loop calls it exactly once per submitted transfer.
-    func resume(_ result: Result<HTTPResponse, HTTPError>) {
+    func resume(_ result: consuming Result<HTTPResponse, HTTPError>) {
         continuation?.resume(returning: result)
     }
 
@@ -62,7 +65,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// previous request, options this one changes where they differ (`CurlEasyHandle.prepare`).
     func configure(on handle: CurlEasyHandle) -> CURLcode {
         self.handle = handle
-        return handle.prepare(for: self, timeoutMilliseconds: Self.milliseconds(request.timeout))
+        return handle.prepare(for: self, timeout: request.timeout)
     }
 
     /// Sets method and body on a handle in its cleared state; `CurlEasyHandle.clearMethod` undoes
@@ -114,10 +117,18 @@ final class CurlTransfer: @unchecked Sendable {
         guard code == CURLE_OK else { return .failure(error(code, on: handle)) }
         var status = 0
         _ = outflow_easy_getinfo_long(handle.easy, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, headers: HTTPHeaders(received: responseHeaders), body: responseBody))
+        // Moved out rather than copied: the transfer is done with them.
+        var headers = ReceivedHeaderLines()
+        var body: [UInt8] = []
+        swap(&headers, &responseHeaders)
+        swap(&body, &responseBody)
+        return .success(HTTPResponse(status: status, headers: HTTPHeaders(received: headers), body: body))
     }
 
     private func error(_ code: CURLcode, on handle: CurlEasyHandle) -> HTTPError {
+        if let field = headerWithLineBreak {
+            return .invalidHeader(url: redactedURL, name: Redaction.scrub(field.name, secrets: [field.value]))
+        }
         let message = handle.errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: handle.errorBuffer)
         let detail = Redaction.scrub(message, secrets: Redaction.secrets(of: request))
         let url = redactedURL

@@ -81,7 +81,14 @@ public struct RetryingHTTPClient: HTTPTransport {
     // coming back from their awaits needs no executor check (the runtime reads the task's executor
     // preference under a lock for each), a cost that showed in the client's profile (issue 5).
     nonisolated(nonsending) private func attemptOnce(_ request: HTTPRequest, group: String) async -> Result<HTTPResponse, HTTPError> {
-        guard let limiter else { return await Self.result { () async throws(HTTPError) in try await transport.send(request) } }
+        guard let limiter else {
+            // Written out rather than through `result`: its closure would capture a copy of the request.
+            do {
+                return .success(try await transport.send(request))
+            } catch {
+                return .failure(error)
+            }
+        }
         let permit: RateLimiter.Permit
         do {
             permit = try await limiter.acquire(group: group)

@@ -274,6 +274,35 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("a line break is refused on a handle whose last request had clean fields, and the next request is sent")
+    func headerInjectionAfterCleanRequest() async throws {
+        // The loop checks fields when it builds a handle's header list, which it skips for fields equal to
+        // the last request's: a bad field must never pass as "the same as last time".
+        try await withServer { server in
+            let client = HTTPClient()
+            var clean = HTTPRequest(url: server.origin + "/clean")
+            clean.headers["X-Name"] = "ok"
+            var bad = HTTPRequest(url: server.origin + "/bad")
+            bad.headers["X-Name"] = "ok\nX-Injected: yes"
+            var badName = HTTPRequest(url: server.origin + "/bad-name")
+            badName.headers["X-Name\r\nX-Injected"] = "ok"
+            let first = try await client.send(clean)
+            #expect(first.status == 200)
+            for request in [bad, badName, bad] {
+                let error = await #expect(throws: HTTPError.self) { try await client.send(request) }
+                guard case .invalidHeader(let url, _) = error else {
+                    Issue.record("expected invalidHeader, got \(String(describing: error))")
+                    continue
+                }
+                #expect(url == request.url)
+            }
+            let after = try await client.send(clean)
+            #expect(after.status == 200)
+            #expect(server.requests.map(\.path) == ["/clean", "/clean"])
+            #expect(server.requests.allSatisfy { $0.header("X-Injected") == nil && $0.header("X-Name") == "ok" })
+        }
+    }
+
     @Test("an invalid URL or another scheme is refused with .invalidURL")
     func invalidURL() async throws {
         for url in ["not a url", "ftp://example.com/file", "file:///etc/passwd"] {
