@@ -29,8 +29,14 @@ let package = Package(
         // a folder named "Benchmarks" (this package's root is one), and HTTPBench is not an ordo benchmark.
         .executableTarget(
             name: "HTTPBench",
-            dependencies: [.product(name: "OutflowHTTP", package: "Outflow")],
+            dependencies: [.product(name: "OutflowHTTP", package: "Outflow"), "RawMulti"],
             path: "http/HTTPBench"
+        ),
+        // The raw libcurl multi baseline, in C, linked into HTTPBench so both run in one process.
+        .target(
+            name: "RawMulti",
+            path: "http/RawMulti",
+            linkerSettings: [.linkedLibrary("curl")]
         ),
     ]
 )

@@ -18,7 +18,8 @@
 #   2. the ordo-one benchmarks (Benchmarks/Benchmarks/SourceBenchmarks) pinned to core 0: CSV
 #      decode, decode + filter, decode + filter + mapping, Python and JavaScript functions in-process
 #      and in the worker host, the plain Python loop, peak memory of the 10M-row read;
-#   3. Benchmarks/http/run-http-bench.sh: HTTPClient vs raw libcurl multi, nginx on core 1;
+#   3. Benchmarks/http/run-http-bench.sh: HTTPClient vs raw libcurl multi in one process, in
+#      interleaved slices, nginx on core 1;
 #   4. Benchmarks/sync/sync_bench.py: requests per 100 profiles, dry run, end to end vs the
 #      hubspot-api-client peer (three alternating pairs), the mock's wrk ceilings, the rate-limited
 #      sync; mock on core 1.
@@ -46,10 +47,10 @@ done
 
 if [ "$mode" = quick ]; then
   rows=20000; rows_label=20k; memory_rows=200000; memory_label=200k
-  http_requests=2000; http_rounds=1; sync_profiles=20000; sync_label=20k; wrk_seconds=3; pairs=1
+  http_requests=4000; http_slices=4; http_processes=2; sync_profiles=20000; sync_label=20k; wrk_seconds=3; pairs=1
 else
   rows=1000000; rows_label=1M; memory_rows=10000000; memory_label=10M
-  http_requests=20000; http_rounds=7; sync_profiles=100000; sync_label=100k; wrk_seconds=10; pairs=3
+  http_requests=80000; http_slices=80; http_processes=8; sync_profiles=100000; sync_label=100k; wrk_seconds=10; pairs=3
 fi
 out=${out:-/tmp/outflow-report-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
@@ -119,7 +120,7 @@ meta = {
         "javascript": "$ordo '^JavaScript function, six'",
         "pythonWorker": "$ordo '^Python function, worker'",
         "javascriptWorker": "$ordo '^JavaScript function, worker'",
-        "http": "bash Benchmarks/http/run-http-bench.sh $http_requests 8 $http_rounds",
+        "http": "bash Benchmarks/http/run-http-bench.sh $http_requests 8 $http_slices $http_processes",
         "sync": "$sync --only sync",
         "dryRun": "$sync --only dry-run",
         "peer": "$sync --only sync --only peer --peer-python $peer_python",
@@ -140,8 +141,8 @@ rm -rf "$out/ordo" && mkdir -p "$out/ordo"
   >"$out/ordo.stdout" 2>"$out/ordo.stderr") || log "ordo-one benchmarks failed (see $out/ordo.stderr)"
 
 # --- 2. HTTP client beside raw libcurl multi: nginx on core 1, clients on core 0. ---
-log "HTTP client vs raw libcurl multi ($http_requests requests x $http_rounds rounds)"
-(cd "$root" && bash Benchmarks/http/run-http-bench.sh "$http_requests" 8 "$http_rounds" >"$out/http.jsonl" 2>"$out/http.stderr") \
+log "HTTP client vs raw libcurl multi ($http_requests requests per client, $http_slices interleaved slices, $http_processes processes)"
+(cd "$root" && bash Benchmarks/http/run-http-bench.sh "$http_requests" 8 "$http_slices" "$http_processes" >"$out/http.jsonl" 2>"$out/http.stderr") \
   || log "run-http-bench.sh failed (see $out/http.stderr)"
 
 # --- 3. Whole syncs against the HubSpot mock: mock on core 1, outflow and the peer on core 0. ---

@@ -61,6 +61,12 @@ static inline CURLMcode outflow_multi_setopt_pointer(CURLM *multi, CURLMoption o
     return curl_multi_setopt(multi, option, value);
 }
 
+/// The running libcurl's features; `CURLVERSION_NOW` is a macro alias Swift does not import.
+static inline int outflow_curl_features(void) {
+    const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+    return info ? info->features : 0;
+}
+
 /// Names the calling thread as `top -H`, `perf` and debuggers show it (at most 15 bytes). A thread
 /// otherwise inherits its creator's name, so the event loop would pass for a worker of the pool.
 /// glibc declares pthread_setname_np only under _GNU_SOURCE, which the Swift Glibc module is built

@@ -46,10 +46,23 @@ final class CurlEasyHandle {
         var lendsBody: Bool
     }
 
+    /// The client's own fields, sent unless a request has a field of the same name: the user agent and
+    /// the encodings libcurl can decode. Given to libcurl in the header list, built once per handle,
+    /// rather than as `CURLOPT_USERAGENT` and `CURLOPT_ACCEPT_ENCODING`'s field, which libcurl 7.88
+    /// formats anew with its own printf for every request: raw libcurl multi sending the same two fields
+    /// through the options was 1-2% slower than through the list (docs/performance.md, issue 5).
+    /// `CURLOPT_ACCEPT_ENCODING` stays set, as it is what turns decoding of a compressed answer on; with
+    /// our field in the list, libcurl sends that one instead of its own.
+    private let clientFields: [(name: String, line: String)]
+
     /// A configured handle, or nil when libcurl cannot make or configure one (out of memory).
     init?(settings: HTTPClient.Configuration) {
         guard let easy = curl_easy_init() else { return nil }
         self.easy = easy
+        var fields = [(name: "Accept-Encoding", line: "Accept-Encoding: \(Self.decodableEncodings)")]
+        // An empty user agent sends none, as libcurl does with an empty CURLOPT_USERAGENT.
+        if !settings.userAgent.isEmpty { fields.insert((name: "User-Agent", line: "User-Agent: \(settings.userAgent)"), at: 0) }
+        clientFields = fields
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(to: 0)
         guard configureShared(settings) == CURLE_OK else { return nil }
@@ -74,8 +87,8 @@ final class CurlEasyHandle {
         set(outflow_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
         set(outflow_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
         set(outflow_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, CurlTransfer.milliseconds(settings.connectTimeout)))
+        // Turns decoding on; the field itself comes from the header list (`clientFields`).
         set(outflow_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""))
-        set(outflow_easy_setopt_string(easy, CURLOPT_USERAGENT, settings.userAgent))
         set(outflow_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
         set(outflow_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteBody))
         set(outflow_easy_setopt_callback(easy, CURLOPT_HEADERFUNCTION, curlWriteHeader))
@@ -170,6 +183,7 @@ final class CurlEasyHandle {
             // "Name;" is libcurl's way to send a field with an empty value ("Name:" would remove it).
             complete = append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
+        for field in clientFields where complete && !request.headers.contains(field.name) { complete = append(field.line) }
         // libcurl sends "Expect: 100-continue" for bodies over 1 KiB and waits a round trip (or a second)
         // for the interim answer; an empty value suppresses it.
         if complete, !request.headers.contains("Expect") { complete = append("Expect:") }
@@ -191,6 +205,17 @@ final class CurlEasyHandle {
         headerListHasBody = hasBody
         return CURLE_OK
     }
+
+    /// What `CURLOPT_ACCEPT_ENCODING` "" would send: every encoding this libcurl decodes, in its order
+    /// (zlib's deflate and gzip, brotli, zstd), or "identity" when it decodes none.
+    static let decodableEncodings: String = {
+        let features = outflow_curl_features()
+        var encodings: [String] = []
+        if features & CURL_VERSION_LIBZ != 0 { encodings += ["deflate", "gzip"] }
+        if features & CURL_VERSION_BROTLI != 0 { encodings.append("br") }
+        if features & CURL_VERSION_ZSTD != 0 { encodings.append("zstd") }
+        return encodings.isEmpty ? "identity" : encodings.joined(separator: ", ")
+    }()
 
     /// Scans the contiguous UTF-8 buffer (native strings have one): iterating `utf8` index by index
     /// was half of `send`'s own time.

@@ -34,11 +34,11 @@ public struct RetryingHTTPClient: HTTPTransport {
     public var preferredTaskExecutor: (any TaskExecutor)? { transport.preferredTaskExecutor }
 
     /// Sends `request` in the default endpoint group.
-    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    nonisolated(nonsending) public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         try await send(request, group: "default")
     }
 
-    public func send(_ request: HTTPRequest, group: String) async throws(HTTPError) -> HTTPResponse {
+    nonisolated(nonsending) public func send(_ request: HTTPRequest, group: String) async throws(HTTPError) -> HTTPResponse {
         var waited = 0.0
         var attempt = 0
         while true {

@@ -23,7 +23,8 @@ struct ObservedTransport: HTTPTransport {
 
     var preferredTaskExecutor: (any TaskExecutor)? { base.preferredTaskExecutor }
 
-    func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    /// Runs where its caller runs, as the protocol's requirement does (see `HTTPTransport.send`).
+    nonisolated(nonsending) func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         do throws(HTTPError) {
             let response = try await base.send(request)
             observer.observeResponse(connector: connector, status: response.status)

@@ -274,6 +274,49 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("the client's own fields: its user agent and the encodings it decodes, unless a request sets them")
+    func clientFields() async throws {
+        try await withServer { server in
+            let client = HTTPClient(configuration: .init(userAgent: "Outflow/test"))
+            _ = try await client.send(HTTPRequest(url: server.origin + "/default"))
+            var own = HTTPRequest(method: .post, url: server.origin + "/own", body: Array("{}".utf8))
+            own.headers["user-agent"] = "Mine/1"
+            own.headers["Accept-Encoding"] = "identity"
+            _ = try await client.send(own)
+            // Back to the defaults on the same handle: the request's fields do not stick to it.
+            _ = try await client.send(HTTPRequest(url: server.origin + "/default-again"))
+            let requests = server.requests
+            #expect(requests.map(\.path) == ["/default", "/own", "/default-again"])
+            for index in [0, 2] {
+                #expect(requests[index].header("User-Agent") == "Outflow/test")
+                let accepted = try #require(requests[index].header("Accept-Encoding"))
+                #expect(accepted.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains("gzip"))
+            }
+            // Sent once each, the request's value and not the client's beside it.
+            #expect(requests[1].headers.filter { $0.0.lowercased() == "user-agent" }.map(\.1) == ["Mine/1"])
+            #expect(requests[1].headers.filter { $0.0.lowercased() == "accept-encoding" }.map(\.1) == ["identity"])
+            let silent = HTTPClient(configuration: .init(userAgent: ""))
+            _ = try await silent.send(HTTPRequest(url: server.origin + "/no-agent"))
+            #expect(server.requests.last?.header("User-Agent") == nil)
+        }
+    }
+
+    @Test("a gzip-encoded answer comes back decoded")
+    func gzipAnswerDecoded() async throws {
+        // gzip.compress(b'{"status":"COMPLETE","note":"decoded by libcurl"}', mtime=0) in Python.
+        let compressed: [UInt8] = [
+            31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 171, 86, 42, 46, 73, 44, 41, 45, 86, 178, 82, 114, 246, 247, 13, 240, 113, 13,
+            113, 85, 210, 81, 202, 203, 47, 73, 5, 138, 164, 164, 38, 231, 167, 164, 166, 40, 36, 85, 42, 228, 100, 38,
+            37, 151, 22, 229, 40, 213, 2, 0, 239, 161, 223, 3, 49, 0, 0, 0,
+        ]
+        try await withServer(script: { _, _ in
+            ScriptedResponse(status: 200, headers: [("Content-Encoding", "gzip"), ("Content-Type", "application/json")], body: compressed)
+        }) { server in
+            let response = try await HTTPClient().send(HTTPRequest(url: server.origin + "/gzip"))
+            #expect(response.text == #"{"status":"COMPLETE","note":"decoded by libcurl"}"#)
+        }
+    }
+
     @Test("a line break is refused on a handle whose last request had clean fields, and the next request is sent")
     func headerInjectionAfterCleanRequest() async throws {
         // The loop checks fields when it builds a handle's header list, which it skips for fields equal to
