@@ -53,7 +53,8 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var active: [CurlTransfer] = []
     @exclusivity(unchecked) private var idleHandles: [CurlEasyHandle] = []
     /// Set while the loop thread resumes its own callers (`finish`): the jobs the runtime then enqueues
-    /// are theirs and go to `resumedJobs`. Only the loop thread reads or writes either.
+    /// on the loop thread are theirs and go to `resumedJobs`. Only the loop thread reads or writes
+    /// either (`enqueue` checks the thread before the flag).
     @exclusivity(unchecked) private var resumingOnLoop = false
     @exclusivity(unchecked) private var resumedJobs: [UnownedJob] = []
     /// The batch of `resumedJobs` being run (two lists swapped, so neither is copied).
@@ -71,10 +72,13 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
         thread.start()
     }
 
+    /// Whether the caller runs on the loop thread.
+    private var isLoopThread: Bool { loopThread.load(ordering: .relaxed) == UInt(pthread_self()) }
+
     func submit(_ transfer: CurlTransfer) {
         // A task running on the loop thread (one preferring this executor) starts its transfer at once:
         // the loop is between two rounds and owns the handles, so the inbox would only add a round trip.
-        if loopThread.load(ordering: .relaxed) == UInt(pthread_self()) {
+        if isLoopThread {
             start(transfer, stopping: loopStopping, onLoopThread: true)
             return
         }
@@ -93,8 +97,10 @@ final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         // A task the loop itself resumes (its transfer ended, `finish`) is queued on the loop thread: kept
-        // in the loop's own list, which needs no lock and no wake-up, and run before the next round.
-        if resumingOnLoop {
+        // in the loop's own list, which needs no lock and no wake-up, and run before the next round. Other
+        // threads enqueue too (a child task ending on the pool resumes its parent here), and meanwhile
+        // the loop may be resuming: they must not see the flag, so the thread is checked first.
+        if isLoopThread, resumingOnLoop {
             resumedJobs.append(job)
             return
         }
