@@ -10,7 +10,8 @@
 # few dozen milliseconds before or after it (the VM's speed moves by tens of percent over seconds),
 # and over several processes (one process can sit a few points above or below another for the whole
 # of its run). One mode per process: a process that had run the pool modes ran the executor modes
-# about nine points slower (measured 2026-12-06). The report takes the median slice of each mode.
+# about nine points slower (glibc's heap trimming then costs the loop thread a page fault every few
+# requests; docs/performance.md). The report takes the median slice of each mode.
 # nginx runs on core 1, the processes on core 0. Prints one JSON line per process, client and slice
 # (Benchmarks/report/run-report.sh reads them).
 #   apt-get install -y nginx-light            # or nginx
