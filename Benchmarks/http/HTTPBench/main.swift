@@ -6,9 +6,11 @@
 //
 // With SLICES, each mode's REQUESTS are sent in SLICES slices, and every slice runs each mode once
 // (in an order shuffled for each slice), after one unreported warm-up slice of each: a mode and the
-// raw baseline are measured a few hundred milliseconds apart, so the VM's slow and fast spells fall on
-// both; separate processes seconds apart let single comparisons move by -25% to +50% here. One JSON
-// line per mode and slice.
+// raw baseline are measured moments apart (a slice of 1,000 requests takes a few dozen milliseconds),
+// so the VM's slow and fast spells fall on both; separate processes seconds apart let single
+// comparisons move by -25% to +50% here. One JSON line per mode and slice. run-http-bench.sh gives
+// each client mode processes of its own (`raw,MODE`): after the pool modes, glibc's heap trimming
+// slows the executor modes for the rest of a process (docs/performance.md).
 //
 // C tasks each send their next request as soon as their last is answered, as raw multi adds a
 // finished handle again at once, so the figure is the client's cost and not that of making tasks.
