@@ -77,25 +77,18 @@ public struct RetryingHTTPClient: HTTPTransport {
         }
     }
 
-    // `nonisolated(nonsending)` here and on `result`: they run where `send` runs, so entering them and
+    // `nonisolated(nonsending)` here and on `sendOnce`: they run where `send` runs, so entering them and
     // coming back from their awaits needs no executor check (the runtime reads the task's executor
     // preference under a lock for each), a cost that showed in the client's profile (issue 5).
     nonisolated(nonsending) private func attemptOnce(_ request: HTTPRequest, group: String) async -> Result<HTTPResponse, HTTPError> {
-        guard let limiter else {
-            // Written out rather than through `result`: its closure would capture a copy of the request.
-            do {
-                return .success(try await transport.send(request))
-            } catch {
-                return .failure(error)
-            }
-        }
+        guard let limiter else { return await sendOnce(request) }
         let permit: RateLimiter.Permit
         do {
             permit = try await limiter.acquire(group: group)
         } catch {
             return .failure(.cancelled(url: Redaction.url(request.url)))
         }
-        let outcome = await Self.result { () async throws(HTTPError) in try await transport.send(request) }
+        let outcome = await sendOnce(request)
         if case .success(let response) = outcome {
             await limiter.observe(status: response.status, headers: response.headers, group: group)
         }
@@ -103,9 +96,11 @@ public struct RetryingHTTPClient: HTTPTransport {
         return outcome
     }
 
-    nonisolated(nonsending) private static func result(_ body: nonisolated(nonsending) () async throws(HTTPError) -> HTTPResponse) async -> Result<HTTPResponse, HTTPError> {
+    /// One send through the transport, its error as a value. A method rather than a closure, which
+    /// would capture a copy of the request (four reference counts per request).
+    nonisolated(nonsending) private func sendOnce(_ request: HTTPRequest) async -> Result<HTTPResponse, HTTPError> {
         do {
-            return .success(try await body())
+            return .success(try await transport.send(request))
         } catch {
             return .failure(error)
         }
